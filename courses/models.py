@@ -1,0 +1,288 @@
+from django.conf import settings
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+
+class Level(models.TextChoices):
+    BASIC = "basic", _("Basic (free)")
+    ADVANCED = "advanced", _("Advanced (paid)")
+
+
+class FieldKind(models.TextChoices):
+    CLINICAL = "clinical", _("Clinical")
+    NON_CLINICAL = "non-clinical", _("Non-clinical")
+
+
+@register_snippet
+class Lecturer(index.Indexed, models.Model):
+    """A Korean clinician or expert who teaches courses."""
+
+    name = models.CharField(_("name"), max_length=150)
+    position = models.CharField(_("position"), max_length=150, blank=True, help_text=_("e.g. Professor of Cardiology"))
+    hospital = models.CharField(_("hospital"), max_length=200)
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bio = models.TextField(_("biography"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("position"), FieldPanel("hospital"), FieldPanel("photo"), FieldPanel("bio")]
+    search_fields = [index.SearchField("name"), index.SearchField("hospital"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("lecturer")
+
+    def __str__(self):
+        return f"{self.name} ({self.hospital})"
+
+
+class CatalogPage(Page):
+    """The course catalog: every published course below it, with filters and search."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.TrackPage"]
+    page_description = _("The course catalog. Tracks go below it, courses below tracks.")
+
+    def get_context(self, request, *args, **kwargs):
+        from .services import catalog_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalog_listing(self, request.GET))
+        return context
+
+
+class TrackPage(Page):
+    """A medical field (Cardiology, Hospital management...) that groups courses."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=FieldKind.choices, default=FieldKind.CLINICAL)
+    summary = models.TextField(_("summary"), max_length=400)
+    body = RichTextField(_("description"), blank=True)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, default="#0b6e99", help_text=_("Hex colour used on the track's cards.")
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kind"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("cover_image"),
+        FieldPanel("accent_colour"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    parent_page_types = ["courses.CatalogPage"]
+    subpage_types = ["courses.CoursePage"]
+    page_description = _("A medical field that groups courses (and later carries the annual pass).")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = (
+            CoursePage.objects.live().public().child_of(self).select_related("cover_image").order_by("level", "title")
+        )
+        return context
+
+
+class CoursePage(Page):
+    summary = models.TextField(_("summary"), max_length=400)
+    description = RichTextField(_("description"), blank=True)
+    learning_outcomes = StreamField(
+        [("outcome", blocks.CharBlock(label=_("Outcome")))], blank=True, verbose_name=_("learning outcomes")
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.BASIC)
+    language = models.CharField(
+        _("teaching language"), max_length=10, choices=settings.PREFERRED_LANGUAGES, default="en"
+    )
+    cme_credit_hours = models.DecimalField(_("CME credit hours"), max_digits=5, decimal_places=1, default=0)
+    estimated_hours = models.DecimalField(_("estimated study hours"), max_digits=5, decimal_places=1, default=1)
+    prerequisite = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("prerequisite course"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Trainees must complete this course before they can enroll."),
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    onsite_hospital = models.CharField(_("on-site training hospital"), max_length=200, blank=True)
+    onsite_programme = RichTextField(
+        _("offline on-site follow-up"),
+        blank=True,
+        help_text=_("Observation or hands-on training in a Korean hospital that this course leads to."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("level"),
+                FieldPanel("language"),
+                FieldPanel("cme_credit_hours"),
+                FieldPanel("estimated_hours"),
+                FieldPanel("prerequisite"),
+            ],
+            heading=_("Course facts"),
+        ),
+        FieldPanel("cover_image"),
+        FieldPanel("description"),
+        FieldPanel("learning_outcomes"),
+        InlinePanel("course_lecturers", label=_("Lecturers")),
+        MultiFieldPanel([FieldPanel("onsite_hospital"), FieldPanel("onsite_programme")], heading=_("On-site follow-up")),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary", boost=2),
+        index.SearchField("description"),
+        index.AutocompleteField("title"),
+        index.FilterField("level"),
+        index.FilterField("language"),
+    ]
+    parent_page_types = ["courses.TrackPage"]
+    subpage_types = ["courses.LessonPage"]
+    page_description = _("A course: lessons go below it.")
+
+    @cached_property
+    def track(self):
+        return TrackPage.objects.filter(pk=self.get_parent().pk).first()
+
+    @property
+    def is_free(self):
+        return self.level == Level.BASIC
+
+    def lessons(self):
+        return LessonPage.objects.live().child_of(self).select_related("video").order_by("path")
+
+    def get_context(self, request, *args, **kwargs):
+        from .services import course_page_state
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_page_state(request.user, self))
+        return context
+
+
+class CourseLecturer(Orderable):
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="course_lecturers")
+    lecturer = models.ForeignKey(Lecturer, on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("lecturer")]
+
+
+class LessonPage(Page):
+    """One lesson: a video with notes, or notes alone. Visible to enrolled learners only."""
+
+    video = models.ForeignKey(
+        "wagtailmedia.Media", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = RichTextField(_("transcript or notes"), blank=True)
+    is_required = models.BooleanField(
+        _("required for completion"), default=True, help_text=_("Optional lessons do not count toward completion.")
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("video"),
+        FieldPanel("body"),
+        FieldPanel("is_required"),
+        InlinePanel("attachments", label=_("Downloadable attachments")),
+    ]
+    # Lesson text is for enrolled learners: keep it out of the public search index.
+    search_fields = Page.search_fields
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+    page_description = _("A lesson of a course, in the order of the page tree.")
+
+    @cached_property
+    def course(self):
+        return CoursePage.objects.get(pk=self.get_parent().pk)
+
+    @property
+    def video_duration(self):
+        return float(self.video.duration) if self.video_id and self.video.duration else 0.0
+
+    def serve(self, request, *args, **kwargs):
+        from .views import lesson_access_gate
+
+        denied = lesson_access_gate(request, self)
+        if denied is not None:
+            return denied
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from .services import lesson_page_state
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_page_state(request.user, self))
+        return context
+
+
+class LessonAttachment(Orderable):
+    lesson = ParentalKey(LessonPage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey("wagtaildocs.Document", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    @property
+    def display_title(self):
+        return self.title or self.document.title
+
+
+class Enrollment(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    # PROTECT: a learner's record outlives an editor's mistake; unpublish a course instead.
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="enrollments")
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    last_lesson = models.ForeignKey(
+        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_enrollment_per_course")]
+        indexes = [models.Index(fields=["course", "completed_at"])]
+        ordering = ["-enrolled_at"]
+
+    def __str__(self):
+        return f"{self.user} in {self.course}"
+
+    @property
+    def is_completed(self):
+        return self.completed_at is not None
+
+
+class LessonProgress(models.Model):
+    """Where a learner is in one lesson. Every number only ever grows."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="lesson_progress")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress_records")
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_position = models.FloatField(_("resume position (s)"), default=0)
+    furthest_position = models.FloatField(_("furthest position (s)"), default=0)
+    seconds_watched = models.FloatField(_("seconds watched"), default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enrollment", "lesson"], name="one_progress_per_lesson")]
+        verbose_name_plural = _("lesson progress")
+
+    def __str__(self):
+        return f"{self.enrollment.user} – {self.lesson}"
+
+    @property
+    def is_completed(self):
+        return self.completed_at is not None

@@ -1,0 +1,106 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .media import protected_file_response
+from .models import CoursePage, LessonPage
+
+
+def lesson_access_gate(request, lesson):
+    """Called by LessonPage.serve: None lets the page render; otherwise the response to send."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if services.can_view_lesson(request.user, lesson):
+        return None
+    course = lesson.course
+    messages.info(request, _("Enroll in “%(course)s” to open its lessons.") % {"course": course.title})
+    return redirect(course.url)
+
+
+@require_POST
+@login_required
+def enroll(request, course_id):
+    course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+    try:
+        enrollment = services.enroll(request.user, course)
+    except services.ProfileIncomplete as error:
+        messages.info(request, str(error))
+        return redirect(reverse("accounts:profile") + "?next=" + course.url)
+    except services.LearningError as error:
+        messages.error(request, str(error))
+        return redirect(course.url)
+    if enrollment.last_activity_at is None:
+        messages.success(request, _("You are enrolled. Start with the first lesson when you are ready."))
+    first = course.lessons().first()
+    return redirect(first.url if first else course.url)
+
+
+def _number(value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def _live_lesson(lesson_id):
+    return get_object_or_404(LessonPage.objects.live().select_related("video"), pk=lesson_id)
+
+
+@require_POST
+def lesson_progress(request, lesson_id):
+    """The player's beacon: position and seconds watched so far (form-encoded, sendBeacon-friendly)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": _("Your session has ended. Please log in again.")}, status=401)
+    lesson = _live_lesson(lesson_id)
+    position, watched = _number(request.POST.get("position")), _number(request.POST.get("watched"))
+    if position is None or watched is None:
+        return JsonResponse({"error": _("position and watched must be numbers of seconds.")}, status=400)
+    try:
+        report = services.record_progress(request.user, lesson, position, watched)
+    except services.AccessDenied as error:
+        return JsonResponse({"error": str(error)}, status=403)
+    except services.LearningError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse(
+        {
+            "last_position": report.last_position,
+            "furthest_position": report.furthest_position,
+            "seconds_watched": report.seconds_watched,
+            "completed": report.completed,
+            "course_completed": report.course_completed,
+        }
+    )
+
+
+@require_POST
+@login_required
+def lesson_done(request, lesson_id):
+    lesson = _live_lesson(lesson_id)
+    try:
+        services.mark_lesson_done(request.user, lesson)
+    except services.LearningError as error:
+        messages.error(request, str(error))
+        return redirect(lesson.url)
+    messages.success(request, _("Lesson marked as done."))
+    following = lesson.get_next_siblings().live().type(LessonPage).first()
+    return redirect(following.url if following else lesson.course.url)
+
+
+@login_required
+def lesson_video(request, lesson_id):
+    lesson = _live_lesson(lesson_id)
+    if not lesson.video_id or not services.can_view_lesson(request.user, lesson):
+        raise Http404  # never confirm that a video exists to someone who may not see it
+    return protected_file_response(request, lesson.video.file)
+
+
+@login_required
+def dashboard(request):
+    return render(request, "courses/dashboard.html", services.dashboard(request.user))

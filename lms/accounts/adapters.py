@@ -1,0 +1,13 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from .services import has_complete_profile
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        # Send new trainees to their profile first: enrollment needs it complete.
+        url = super().get_login_redirect_url(request)
+        if url == reverse("courses:dashboard") and not has_complete_profile(request.user):
+            return reverse("accounts:profile") + "?next=" + url
+        return url

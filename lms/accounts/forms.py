@@ -1,0 +1,34 @@
+from django import forms
+
+from .models import TraineeProfile
+
+
+class TraineeProfileForm(forms.ModelForm):
+    class Meta:
+        model = TraineeProfile
+        fields = [
+            "name_latin",
+            "name_native",
+            "country",
+            "specialty",
+            "institution",
+            "licence_number",
+            "preferred_language",
+        ]
+        widgets = {
+            "name_latin": forms.TextInput(attrs={"autocomplete": "name", "required": True}),
+            "name_native": forms.TextInput(attrs={"dir": "auto"}),
+            "institution": forms.TextInput(attrs={"autocomplete": "organization", "required": True}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Blank in the database (a profile starts empty), required when the trainee saves it.
+        for name in TraineeProfile.REQUIRED_FIELDS:
+            self.fields[name].required = True
+
+    def clean_name_latin(self):
+        return " ".join(self.cleaned_data["name_latin"].split())
+
+    def clean_name_native(self):
+        return " ".join(self.cleaned_data["name_native"].split())
