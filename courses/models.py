@@ -1,3 +1,5 @@
+import mimetypes
+
 from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
@@ -89,9 +91,12 @@ class TrackPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = (
+        courses = list(
             CoursePage.objects.live().public().child_of(self).select_related("cover_image").order_by("level", "title")
         )
+        for course in courses:
+            course.__dict__["track"] = self  # spare each card a parent lookup
+        context["courses"] = courses
         return context
 
 
@@ -207,6 +212,10 @@ class LessonPage(Page):
     @cached_property
     def course(self):
         return CoursePage.objects.get(pk=self.get_parent().pk)
+
+    @property
+    def video_mime_type(self):
+        return mimetypes.guess_type(self.video.file.name)[0] or "video/mp4" if self.video_id else ""
 
     @property
     def video_duration(self):

@@ -1,0 +1,2 @@
+def everything_open(user, course):
+    return True
