@@ -20,9 +20,6 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
-
-    urlpatterns += staticfiles_urlpatterns()
     # Only image renditions are public; videos and documents go through access-checked views.
     for prefix in settings.PUBLIC_MEDIA_PREFIXES:
         urlpatterns.append(
