@@ -27,9 +27,9 @@ from .models import (
     CoursePage,
     Enrollment,
     Lecturer,
-    Level,
     LessonPage,
     LessonProgress,
+    Level,
     TrackPage,
 )
 
@@ -46,9 +46,12 @@ def get_home_page():
     """The site's HomePage (created by a migration); made here only if it is missing."""
     home = HomePage.objects.first()
     if home is None:
-        home = Page.get_first_root_node().add_child(instance=HomePage(title="MKA e-class", slug="home"))
+        home = Page.get_first_root_node().add_child(
+            instance=HomePage(title="MKA e-class", slug="home")
+        )
         Site.objects.update_or_create(
-            is_default_site=True, defaults={"hostname": "localhost", "root_page": home, "site_name": "MKA e-class"}
+            is_default_site=True,
+            defaults={"hostname": "localhost", "root_page": home, "site_name": "MKA e-class"},
         )
     return home
 
@@ -63,7 +66,9 @@ def get_catalog_page():
 def get_default_track():
     """Any track of the catalog, so a course needs no explicit parent in a test."""
     catalog = get_catalog_page()
-    return TrackPage.objects.child_of(catalog).order_by("path").first() or TrackPageFactory(parent=catalog)
+    return TrackPage.objects.child_of(catalog).order_by("path").first() or TrackPageFactory(
+        parent=catalog
+    )
 
 
 def publish(page):
@@ -120,7 +125,9 @@ class CoursePageFactory(PageFactory):
         model = CoursePage
 
     title = factory.Sequence(lambda n: f"Course {n}")
-    summary = factory.LazyAttribute(lambda course: f"What {course.title} teaches, in one paragraph.")
+    summary = factory.LazyAttribute(
+        lambda course: f"What {course.title} teaches, in one paragraph."
+    )
     level = Level.BASIC
     language = "en"
     cme_credit_hours = 2
@@ -145,7 +152,14 @@ class LessonPageFactory(PageFactory):
 
 # --- Snippets, media and images ----------------------------------------------------
 
-_LECTURER_NAMES = ["Kim Min-jun", "Lee Seo-yeon", "Park Ji-hoon", "Choi Yu-na", "Jung Hyun-woo", "Kang Soo-min"]
+_LECTURER_NAMES = [
+    "Kim Min-jun",
+    "Lim Ha-neul",
+    "Park Ji-hoon",
+    "Choi Yu-na",
+    "Jung Hyun-woo",
+    "Kang Soo-min",
+]
 
 
 class LecturerFactory(factory.django.DjangoModelFactory):
@@ -189,7 +203,7 @@ class ImageFactory(factory.django.DjangoModelFactory):
         data = image.file.read()
         image.file.seek(0)
         image.file_size = len(data)
-        image.file_hash = hashlib.sha1(data).hexdigest()  # noqa: S324 (Wagtail's own content hash)
+        image.file_hash = hashlib.sha1(data).hexdigest()
         image.save()
         return image
 
@@ -214,4 +228,6 @@ class LessonProgressFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("enrollment", "lesson")
 
     enrollment = factory.SubFactory(EnrollmentFactory)
-    lesson = factory.SubFactory(LessonPageFactory, parent=factory.SelfAttribute("..enrollment.course"))
+    lesson = factory.SubFactory(
+        LessonPageFactory, parent=factory.SelfAttribute("..enrollment.course")
+    )

@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,7 +32,7 @@ def enroll(request, course_id):
         enrollment = services.enroll(request.user, course)
     except services.ProfileIncomplete as error:
         messages.info(request, str(error))
-        return redirect(reverse("accounts:profile") + "?next=" + course.url)
+        return redirect(reverse("accounts:profile") + "?" + urlencode({"next": course.url}))
     except services.LearningError as error:
         messages.error(request, str(error))
         return redirect(course.url)

@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from .services import has_complete_profile
 
@@ -9,5 +10,5 @@ class AccountAdapter(DefaultAccountAdapter):
         # Send new trainees to their profile first: enrollment needs it complete.
         url = super().get_login_redirect_url(request)
         if url == reverse("courses:dashboard") and not has_complete_profile(request.user):
-            return reverse("accounts:profile") + "?next=" + url
+            return reverse("accounts:profile") + "?" + urlencode({"next": url})
         return url

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import TraineeProfile
+from .models import TraineeProfile, normalize_name
 
 
 class TraineeProfileForm(forms.ModelForm):
@@ -28,7 +28,7 @@ class TraineeProfileForm(forms.ModelForm):
             self.fields[name].required = True
 
     def clean_name_latin(self):
-        return " ".join(self.cleaned_data["name_latin"].split())
+        return normalize_name(self.cleaned_data["name_latin"])
 
     def clean_name_native(self):
-        return " ".join(self.cleaned_data["name_native"].split())
+        return normalize_name(self.cleaned_data["name_native"])

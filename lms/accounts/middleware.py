@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .services import is_staff_user
@@ -31,5 +32,5 @@ class StaffMFARequiredMiddleware:
                 request,
                 _("Staff accounts must use two-factor authentication. Set up an authenticator app to continue."),
             )
-            return redirect(reverse("mfa_activate_totp") + "?next=" + request.get_full_path())
+            return redirect(reverse("mfa_activate_totp") + "?" + urlencode({"next": request.get_full_path()}))
         return self.get_response(request)

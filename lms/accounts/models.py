@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -44,9 +45,19 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_case_insensitive_unique")]
 
     def __str__(self):
         return self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.email.strip().lower()
+
+    def save(self, *args, **kwargs):
+        # One account per address whatever the case it is typed in (admin forms too).
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self):
@@ -56,9 +67,23 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
+# Apostrophes and the Uzbek/Hawaiian ʻokina are part of many Latin-script names.
+NAME_PUNCTUATION = " -'.’ʻʼ"
+
+
+def normalize_name(value):
+    """One spelling per name: composed accents (NFC) and single spaces."""
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
 def validate_latin_name(value):
     """Passport names in the Latin alphabet: letters (with diacritics), spaces, - ' and ."""
+    value = normalize_name(value)
+    if value and not any(char.isalpha() for char in value):
+        raise ValidationError(_("Enter your name in letters."), code="no_letters")
     for char in value:
+        if unicodedata.category(char).startswith("M"):
+            continue  # a combining accent left after normalisation belongs to its letter
         if char.isalpha():
             if not unicodedata.name(char, "").startswith("LATIN"):
                 raise ValidationError(
@@ -66,7 +91,7 @@ def validate_latin_name(value):
                       "Write your name in your own script in the next field."),
                     code="not_latin",
                 )
-        elif char not in " -'.’":
+        elif char not in NAME_PUNCTUATION:
             raise ValidationError(
                 _("Only letters, spaces, hyphens, apostrophes and full stops are allowed."),
                 code="invalid_character",
