@@ -82,7 +82,7 @@ def validate_latin_name(value):
     if value and not any(char.isalpha() for char in value):
         raise ValidationError(_("Enter your name in letters."), code="no_letters")
     for char in value:
-        if unicodedata.category(char).startswith("M"):
+        if unicodedata.category(char).startswith("M") or char in NAME_PUNCTUATION:
             continue  # a combining accent left after normalisation belongs to its letter
         if char.isalpha():
             if not unicodedata.name(char, "").startswith("LATIN"):
@@ -91,7 +91,7 @@ def validate_latin_name(value):
                       "Write your name in your own script in the next field."),
                     code="not_latin",
                 )
-        elif char not in NAME_PUNCTUATION:
+        else:
             raise ValidationError(
                 _("Only letters, spaces, hyphens, apostrophes and full stops are allowed."),
                 code="invalid_character",

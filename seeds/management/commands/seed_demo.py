@@ -1,0 +1,466 @@
+"""Build the demo site from seeds/data/*.json: catalog, lecturers, videos and demo accounts.
+
+Idempotent: everything is looked up by a natural key (page slug under its parent, image
+and video title, lecturer name, user e-mail) and updated in place, so a second run
+changes nothing and creates nothing. Pages are only re-published when their data changed.
+"""
+
+import logging
+import time
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.fields import StreamField
+from wagtail.images import get_image_model
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+from wagtailmedia.models import get_media_model
+
+from courses.factories import (
+    CatalogPageFactory,
+    CoursePageFactory,
+    ImageFactory,
+    LecturerFactory,
+    LessonPageFactory,
+    LessonProgressFactory,
+    TrackPageFactory,
+    VideoFactory,
+    get_home_page,
+    publish,
+)
+from courses.models import (
+    CourseLecturer,
+    CoursePage,
+    Enrollment,
+    Lecturer,
+    LessonPage,
+    Level,
+    TrackPage,
+)
+from courses.services import enroll, update_course_completion
+from lms.accounts.factories import StaffUserFactory, TraineeProfileFactory, UserFactory
+from lms.accounts.models import TraineeProfile, User
+from seeds import datafiles, pictures
+
+Image = get_image_model()
+Media = get_media_model()
+
+LEVEL_BADGES = {Level.BASIC: "Basic · free", Level.ADVANCED: "Advanced"}
+
+
+class Command(BaseCommand):
+    help = "Create or update the demo catalog, lecturers, videos and accounts (safe to run again)."
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        verbose = options["verbosity"] >= 2
+        seeder = DemoSeeder(self.stdout.write if verbose else lambda message: None)
+        # Every publish logs several lines (page log, eager search and reference-index tasks).
+        loggers = [logging.getLogger(name) for name in ("wagtail", "django_tasks")]
+        levels = [logger.level for logger in loggers]
+        try:
+            if not verbose:
+                for logger in loggers:
+                    logger.setLevel(logging.WARNING)
+            with transaction.atomic():
+                seeder.run()
+        finally:
+            for logger, level in zip(loggers, levels, strict=True):
+                logger.setLevel(level)
+        elapsed = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready in {elapsed:.1f} s."))
+        self.stdout.write(seeder.summary())
+        self.stdout.write("Run `manage.py demo_logins` for the demo accounts.")
+
+
+class DemoSeeder:
+    def __init__(self, log):
+        self.log = log
+        self.changed_pages = []
+        self.created = {"pages": 0, "images": 0, "videos": 0, "lecturers": 0, "users": 0}
+
+    def run(self):
+        catalog_data = datafiles.load("catalog")
+        self.videos = self.seed_videos(datafiles.load("videos")["videos"])
+        self.lecturers = self.seed_lecturers(datafiles.load("lecturers")["lecturers"])
+        self.courses = self.seed_catalog(catalog_data)
+        self.seed_accounts(datafiles.load("accounts"))
+        self.update_search_index()
+
+    # --- Media -----------------------------------------------------------------------
+
+    def seed_videos(self, specs):
+        videos = {}
+        for spec in specs:
+            video = Media.objects.filter(title=spec["title"], type="video").first()
+            if video is None or not video.file.storage.exists(video.file.name):
+                path = datafiles.MEDIA_DIR / spec["file"]
+                fields = {
+                    "title": spec["title"],
+                    # Left at 0 so the pre_save receiver reads the real length from the file.
+                    "duration": 0,
+                    "width": spec["width"],
+                    "height": spec["height"],
+                    "file__from_path": path,
+                    "file__filename": path.name,
+                }
+                if spec.get("poster"):
+                    poster = datafiles.MEDIA_DIR / spec["poster"]
+                    fields["thumbnail"] = ContentFile(poster.read_bytes(), name=poster.name)
+                if video is not None:
+                    video.delete()  # its file is gone: replace the row, keep the count
+                video = VideoFactory(**fields)
+                self.created["videos"] += 1
+            if not video.duration:
+                video.duration = spec["duration"]
+                video.save(update_fields=["duration"])
+            videos[spec["key"]] = video
+        return videos
+
+    def image(self, title, filename, render, description=""):
+        """The Wagtail image with this title; drawn (by ``render()``) only when missing."""
+        image = Image.objects.filter(title=title).first()
+        if image is not None and image.file.storage.exists(image.file.name):
+            return image
+        if image is not None:
+            image.delete()
+        self.created["images"] += 1
+        return ImageFactory(
+            title=title, description=description, file=ContentFile(render(), name=filename)
+        )
+
+    # --- Lecturers -------------------------------------------------------------------
+
+    def seed_lecturers(self, specs):
+        lecturers = {}
+        for spec in specs:
+            photo = self.image(
+                f"Portrait: {spec['name']}",
+                f"portrait-{pictures.initials(spec['name']).lower()}.png",
+                lambda spec=spec: pictures.portrait(spec["name"], spec["colour"]),
+                description=f"Portrait of {spec['name']}",
+            )
+            fields = {key: spec.get(key, "") for key in ("position", "hospital", "bio")}
+            lecturer = Lecturer.objects.filter(name=spec["name"]).first()
+            if lecturer is None:
+                lecturer = LecturerFactory(name=spec["name"], photo=photo, **fields)
+                self.created["lecturers"] += 1
+            else:
+                fields["photo"] = photo
+                if _assign(lecturer, fields):
+                    lecturer.save()
+            lecturers[spec["name"]] = lecturer
+        return lecturers
+
+    # --- Pages -----------------------------------------------------------------------
+
+    def upsert_page(self, factory_class, parent, slug, **fields):
+        """Create the page below ``parent`` or update it; publish only what is new or changed."""
+        model = factory_class._meta.model
+        page = model.objects.child_of(parent).filter(slug=slug).first()
+        if page is None:
+            page = factory_class(parent=parent, slug=slug, **fields)
+            self.created["pages"] += 1
+            self.changed_pages.append(page)
+            self.log(f"Created {model.__name__} {page.url_path}")
+            return page
+        if _assign(page, fields) or not page.live or page.has_unpublished_changes:
+            page = publish(page)
+            self.changed_pages.append(page)
+            self.log(f"Updated {model.__name__} {page.url_path}")
+        return page
+
+    def seed_catalog(self, data):
+        home = get_home_page()
+        if data.get("home", {}).get("intro") and not home.intro:
+            home.intro = data["home"]["intro"]
+            publish(home)
+        catalog_spec = data["catalog"]
+        catalog = self.upsert_page(
+            CatalogPageFactory,
+            home,
+            catalog_spec["slug"],
+            title=catalog_spec["title"],
+            intro=catalog_spec["intro"],
+        )
+        courses = {}
+        prerequisites = []
+        for track_spec in data["tracks"]:
+            track = self.upsert_page(
+                TrackPageFactory,
+                catalog,
+                track_spec["slug"],
+                title=track_spec["title"],
+                kind=track_spec["kind"],
+                summary=track_spec["summary"],
+                body=track_spec.get("body", ""),
+                accent_colour=track_spec["accent_colour"],
+                cover_image=self.image(
+                    f"Track cover: {track_spec['title']}",
+                    f"track-{track_spec['slug']}.jpg",
+                    lambda spec=track_spec: pictures.cover(
+                        spec["title"],
+                        spec["accent_colour"],
+                        eyebrow=f"{spec['kind'].replace('-', ' ')} track",
+                    ),
+                    description=f"{track_spec['title']}: track cover",
+                ),
+            )
+            for course_spec in track_spec["courses"]:
+                if course_spec["slug"] in courses:
+                    raise ValueError(
+                        f"Course slug {course_spec['slug']!r} is used twice in catalog.json."
+                    )
+                prerequisite_slug = course_spec.get("prerequisite")
+                extra = {}
+                if not prerequisite_slug:
+                    extra["prerequisite"] = None
+                elif prerequisite_slug in courses:
+                    extra["prerequisite"] = courses[prerequisite_slug]
+                course = self.seed_course(track, track_spec, course_spec, **extra)
+                courses[course.slug] = course
+                if prerequisite_slug and prerequisite_slug not in courses:
+                    prerequisites.append((course, prerequisite_slug))
+        # Second pass for a prerequisite defined after the course that needs it.
+        for course, prerequisite_slug in prerequisites:
+            if prerequisite_slug not in courses:
+                raise ValueError(
+                    f"Unknown prerequisite {prerequisite_slug!r} for course {course.slug!r}."
+                )
+            courses[course.slug] = self.upsert_page(
+                CoursePageFactory,
+                course.get_parent(),
+                course.slug,
+                prerequisite=courses[prerequisite_slug],
+            )
+        return courses
+
+    def seed_course(self, track, track_spec, spec, **extra):
+        level = spec["level"]
+        cme = Decimal(str(spec["cme_credit_hours"]))
+        onsite = spec.get("onsite") or {}
+        try:
+            lecturers = [self.lecturers[name] for name in spec.get("lecturers", [])]
+        except KeyError as error:
+            raise ValueError(
+                f"Course {spec['slug']!r}: unknown lecturer {error}; add it to lecturers.json."
+            ) from None
+        course = self.upsert_page(
+            CoursePageFactory,
+            track,
+            spec["slug"],
+            title=spec["title"],
+            summary=spec["summary"],
+            description=spec.get("description", ""),
+            learning_outcomes=[
+                ("outcome", outcome) for outcome in spec.get("learning_outcomes", [])
+            ],
+            level=level,
+            language=spec.get("language", "en"),
+            cme_credit_hours=cme,
+            estimated_hours=Decimal(str(spec["estimated_hours"])),
+            onsite_hospital=onsite.get("hospital", ""),
+            onsite_programme=onsite.get("programme", ""),
+            lecturers=lecturers,
+            cover_image=self.image(
+                f"Course cover: {spec['title']}",
+                f"course-{spec['slug']}.jpg",
+                lambda: pictures.cover(
+                    spec["title"],
+                    track_spec["accent_colour"],
+                    eyebrow=track_spec["title"],
+                    badge=f"{LEVEL_BADGES[level]} · {cme.normalize():f} CME hours",
+                ),
+                description=f"{spec['title']}: course cover",
+            ),
+            **extra,
+        )
+        for lesson_spec in spec["lessons"]:
+            video_key = lesson_spec.get("video")
+            if video_key and video_key not in self.videos:
+                raise ValueError(f"Lesson {lesson_spec['title']!r}: unknown video {video_key!r}.")
+            self.upsert_page(
+                LessonPageFactory,
+                course,
+                lesson_spec.get("slug") or slugify(lesson_spec["title"]),
+                title=lesson_spec["title"],
+                video=self.videos[video_key] if video_key else None,
+                body=lesson_spec.get("body", ""),
+                is_required=lesson_spec.get("is_required", True),
+            )
+        return course
+
+    def update_search_index(self):
+        # Publishing indexes pages through Wagtail's signal handlers, but those may be queued
+        # as background tasks; index what this run touched now, one bulk call per model.
+        backend = get_search_backend()
+        by_model = {}
+        for page in self.changed_pages:
+            by_model.setdefault(type(page), []).append(page)
+        for model, pages in by_model.items():
+            backend.add_bulk(model, pages)
+
+    # --- Accounts --------------------------------------------------------------------
+
+    def upsert_user(self, factory_class, spec, factory_options=None, **attributes):
+        """``attributes`` are kept up to date; ``factory_options`` only matter when creating."""
+        attributes = {
+            "first_name": spec.get("first_name", ""),
+            "last_name": spec.get("last_name", ""),
+            **attributes,
+        }
+        user = User.objects.filter(email=spec["email"]).first()
+        if user is None:
+            self.created["users"] += 1
+            return factory_class(
+                email=spec["email"],
+                password=spec["password"],
+                **attributes,
+                **(factory_options or {}),
+            )
+        changed = _assign(user, attributes)
+        # Put the documented password back if someone changed it while trying the demo.
+        if not user.check_password(spec["password"]):
+            user.set_password(spec["password"])
+            changed = True
+        if changed:
+            user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+        return user
+
+    def seed_accounts(self, data):
+        for spec in data["trainees"]:
+            user = self.upsert_user(UserFactory, spec)
+            profile = TraineeProfile.objects.filter(user=user).first()
+            if profile is None:
+                TraineeProfileFactory(user=user, **spec["profile"])
+            elif _assign(profile, spec["profile"]):
+                profile.save()
+            for enrollment_spec in spec.get("enrollments", []):
+                self.seed_enrollment(user, enrollment_spec)
+
+        for spec in data["staff"]:
+            groups = list(Group.objects.filter(name__in=spec.get("groups", [])))
+            if len(groups) != len(spec.get("groups", [])):
+                raise ValueError(
+                    f"Groups {spec['groups']} must exist: run `manage.py migrate` first."
+                )
+            superuser = spec.get("is_superuser", False)
+            user = self.upsert_user(
+                StaffUserFactory,
+                spec,
+                factory_options={"totp_secret": data["totp_secret"]},
+                # Editors and publishers reach the admin through their group, not is_staff.
+                is_staff=superuser,
+                is_superuser=superuser,
+            )
+            # StaffUserFactory turns MFA on for new users; older rows get it here.
+            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                TOTP.activate(user, data["totp_secret"])
+            RecoveryCodes.activate(user)  # no-op when the user already has recovery codes
+            user.groups.set(groups)
+
+    def seed_enrollment(self, user, spec):
+        course = self.courses[spec["course"]]
+        enrollment = enroll(user, course)
+        lessons = list(course.lessons())
+        now = timezone.now()
+        if spec.get("completed"):
+            done = [lesson for lesson in lessons if lesson.is_required]
+        else:
+            done = lessons[: spec.get("completed_lessons", 0)]
+        for lesson in done:
+            progress = LessonProgressFactory(enrollment=enrollment, lesson=lesson)
+            if progress.completed_at is None:
+                duration = lesson.video_duration
+                progress.last_position = progress.furthest_position = progress.seconds_watched = (
+                    duration
+                )
+                progress.completed_at = now
+                progress.save()
+        last_lesson = done[-1] if done else None
+        resume_at = spec.get("resume_at_seconds")
+        todo = [lesson for lesson in lessons if lesson not in done]
+        if resume_at and todo and todo[0].video_id:
+            # Half-watched next lesson: the dashboard shows "continue" with a resume point.
+            last_lesson = todo[0]
+            progress = LessonProgressFactory(enrollment=enrollment, lesson=last_lesson)
+            position = min(float(resume_at), last_lesson.video_duration)
+            if progress.furthest_position < position:
+                progress.last_position = progress.furthest_position = progress.seconds_watched = (
+                    position
+                )
+                progress.save()
+        if last_lesson and enrollment.last_lesson_id != last_lesson.pk:
+            Enrollment.objects.filter(pk=enrollment.pk).update(
+                last_lesson=last_lesson, last_activity_at=now
+            )
+        if done:
+            update_course_completion(enrollment)
+
+    # --- Report ----------------------------------------------------------------------
+
+    def summary(self):
+        courses = CoursePage.objects.live()
+        counts = {
+            "tracks": TrackPage.objects.live().count(),
+            "courses": courses.count(),
+            "basic": courses.filter(level=Level.BASIC).count(),
+            "advanced": courses.filter(level=Level.ADVANCED).count(),
+            "lessons": LessonPage.objects.live().count(),
+            "pages": Page.objects.count(),
+            "lecturers": Lecturer.objects.count(),
+            "images": Image.objects.count(),
+            "videos": Media.objects.filter(type="video").count(),
+            "users": User.objects.count(),
+            "enrollments": Enrollment.objects.count(),
+        }
+        created = (
+            ", ".join(f"{count} {name}" for name, count in self.created.items() if count)
+            or "nothing"
+        )
+        updated = len(self.changed_pages) - self.created["pages"]
+        return ", ".join(f"{name} {value}" for name, value in counts.items()) + (
+            f". This run created {created} and re-published {updated} page(s)."
+        )
+
+
+def _assign(instance, fields):
+    """Set the fields that differ; return whether anything changed."""
+    changed = False
+    for name, value in fields.items():
+        if name == "lecturers":
+            if [link.lecturer_id for link in instance.course_lecturers.all()] != [
+                lecturer.pk for lecturer in value
+            ]:
+                instance.course_lecturers = [
+                    CourseLecturer(lecturer=lecturer) for lecturer in value
+                ]
+                changed = True
+            continue
+        field = instance._meta.get_field(name)
+        if field.many_to_one:
+            if getattr(instance, field.attname) != (value.pk if value is not None else None):
+                setattr(instance, name, value)
+                changed = True
+        elif isinstance(field, StreamField):
+            if [(block.block_type, block.value) for block in getattr(instance, name)] != list(
+                value
+            ):
+                setattr(instance, name, value)
+                changed = True
+        elif getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    return changed

@@ -1,0 +1,107 @@
+"""The demo seed: complete, consistent and safe to run twice."""
+
+import io
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core.management import call_command
+from wagtail.images import get_image_model
+from wagtail.models import Page
+from wagtailmedia.models import get_media_model
+
+from courses.models import (
+    CatalogPage,
+    CoursePage,
+    Enrollment,
+    Lecturer,
+    LessonPage,
+    Level,
+    TrackPage,
+)
+from lms.accounts.models import User
+from lms.accounts.services import has_complete_profile, is_staff_user
+
+
+def _counts():
+    return {
+        "pages": Page.objects.count(),
+        "users": User.objects.count(),
+        "lecturers": Lecturer.objects.count(),
+        "media": get_media_model().objects.count(),
+        "images": get_image_model().objects.count(),
+        "enrollments": Enrollment.objects.count(),
+    }
+
+
+def _seed():
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+# Seeding takes a few seconds, so each test seeds once and checks a whole area.
+
+
+@pytest.mark.django_db
+def test_seed_twice_gives_the_same_complete_catalog():
+    _seed()
+    first = _counts()
+    _seed()
+    assert _counts() == first
+
+    catalog = CatalogPage.objects.live().get(slug="courses")
+    assert catalog.title == "Courses"
+    assert TrackPage.objects.live().child_of(catalog).count() >= 4
+    courses = CoursePage.objects.live()
+    assert courses.count() >= 12
+    assert set(courses.values_list("level", flat=True)) == {Level.BASIC, Level.ADVANCED}
+    # Every page of the demo is published, none left with a pending draft.
+    assert not Page.objects.filter(depth__gt=2, live=False).exists()
+    assert not Page.objects.filter(depth__gt=2, has_unpublished_changes=True).exists()
+
+    video_lessons = LessonPage.objects.live().filter(video__isnull=False).select_related("video")
+    assert video_lessons.exists()
+    for lesson in video_lessons:
+        assert lesson.video_duration > 0, lesson.title
+        assert lesson.video.file.storage.exists(lesson.video.file.name)
+
+    with_prerequisite = courses.filter(prerequisite__isnull=False)
+    assert with_prerequisite.exists()
+    for course in with_prerequisite:
+        assert course.prerequisite.level == Level.BASIC
+        assert course.prerequisite.get_parent().pk == course.get_parent().pk
+
+
+@pytest.mark.django_db
+def test_seeded_accounts_can_log_in_and_staff_have_mfa(client):
+    _seed()
+
+    assert client.login(email="trainee@mka.example", password="mka-demo-trainee")
+    trainee = User.objects.get(email="trainee@mka.example")
+    assert has_complete_profile(trainee)
+    enrollment = trainee.enrollments.get()
+    assert enrollment.lesson_progress.filter(completed_at__isnull=False).count() == 1
+    second = User.objects.get(email="trainee2@mka.example")
+    assert second.profile.name_native == "فاطمة الزهراء"
+    assert second.enrollments.filter(completed_at__isnull=False).exists()
+
+    for email in ("editor@mka.example", "publisher@mka.example", "admin@mka.example"):
+        user = User.objects.get(email=email)
+        assert is_staff_user(user), email
+        assert set(Authenticator.objects.filter(user=user).values_list("type", flat=True)) == {
+            Authenticator.Type.TOTP,
+            Authenticator.Type.RECOVERY_CODES,
+        }
+    assert not User.objects.get(email="editor@mka.example").is_staff
+    assert User.objects.get(email="admin@mka.example").is_superuser
+
+    out = io.StringIO()
+    call_command("demo_logins", stdout=out)
+    text = out.getvalue()
+    for email in (
+        "trainee@mka.example",
+        "editor@mka.example",
+        "publisher@mka.example",
+        "admin@mka.example",
+    ):
+        assert email in text
+    assert "TOTP code:" in text
+    assert "recovery codes" in text
