@@ -24,11 +24,17 @@ MEASURE = """() => performance.getEntriesByType('navigation').concat(performance
   .map(e => ({name: e.name, type: e.initiatorType, bytes: e.transferSize || e.encodedBodySize || 0}))"""
 
 
-def measure(page, url):
+def measure(browser, storage_state, url):
+    """A cold load (empty cache) in a fresh context that carries the login cookie."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, storage_state=storage_state)
+    page = context.new_page()
     page.goto(url, wait_until="load")
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # let lazy images load too
-    page.wait_for_timeout(500)
+    for _ in range(20):  # scroll down so lazy images load too
+        page.mouse.wheel(0, 700)
+        page.wait_for_timeout(100)
+    page.wait_for_load_state("networkidle")
     entries = page.evaluate(MEASURE)
+    context.close()
     by_type = {}
     for entry in entries:
         by_type[entry["type"]] = by_type.get(entry["type"], 0) + entry["bytes"]
@@ -55,6 +61,7 @@ def main():
         course_url = page.locator(".course-card a.card__media").first.get_attribute("href")
         page.goto(args.base + "/learn/")
         lesson_url = page.locator(".progress-item a.button").first.get_attribute("href")
+        state = page.context.storage_state()
 
         pages = {
             "home": "/",
@@ -66,7 +73,7 @@ def main():
         failed = False
         print(f"{'page':<10} {'total':>9}  breakdown (bytes)")
         for name, path in pages.items():
-            total, by_type = measure(page, args.base + path)
+            total, by_type = measure(browser, state, args.base + path)
             failed |= total > BUDGET
             detail = ", ".join(f"{kind}={size}" for kind, size in sorted(by_type.items()))
             flag = "" if total <= BUDGET else "  OVER BUDGET"
