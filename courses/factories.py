@@ -13,9 +13,10 @@ import hashlib
 from pathlib import Path
 
 import factory
+from django.conf import settings
 from django.utils.text import slugify
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 from wagtailmedia.models import get_media_model
 
 from lms.accounts.factories import TraineeFactory
@@ -46,9 +47,13 @@ def get_home_page():
     """The site's HomePage (created by a migration); made here only if it is missing."""
     home = HomePage.objects.first()
     if home is None:
-        home = Page.get_first_root_node().add_child(
-            instance=HomePage(title="MKA e-class", slug="home")
-        )
+        # A transactional test's flush removes even the migrations' root page, root
+        # collection and locale: put them back.
+        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        if Collection.get_first_root_node() is None:
+            Collection.add_root(name="Root")
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+        home = root.add_child(instance=HomePage(title="MKA e-class", slug="home"))
         Site.objects.update_or_create(
             is_default_site=True,
             defaults={"hostname": "localhost", "root_page": home, "site_name": "MKA e-class"},

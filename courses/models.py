@@ -92,7 +92,7 @@ class TrackPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         courses = list(
-            CoursePage.objects.live().public().child_of(self).select_related("cover_image").order_by("level", "title")
+            CoursePage.objects.live().public().child_of(self).select_related("cover_image").order_by("-level", "title")
         )
         for course in courses:
             course.__dict__["track"] = self  # spare each card a parent lookup

@@ -66,7 +66,8 @@ def catalog_listing(catalog, params):
         # Wagtail search; keep the filters by searching inside the filtered queryset.
         results = list(courses.search(query, operator="or"))
     else:
-        results = courses.select_related("cover_image").order_by("level", "title")
+        # "basic" sorts after "advanced": descending puts the free courses first.
+        results = courses.select_related("cover_image").order_by("-level", "title")
     page = Paginator(results, CATALOG_PAGE_SIZE).get_page(params.get("page"))
     _attach_tracks(page.object_list)
     return {

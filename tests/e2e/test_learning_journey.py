@@ -13,8 +13,10 @@ from lms.accounts.factories import TraineeFactory
 PAGE_BUDGET_BYTES = 150 * 1024
 
 
-# serialized_rollback: the migrations' data (home page, groups, workflow) survives the flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The live server needs committed data. (Playwright's event loop gives the test its own
+# connection context, so serialized_rollback cannot restore the migrations' data here:
+# the factories recreate the root page and locale when a flush removed them.)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -60,7 +61,15 @@ LEVEL_BADGES = {Level.BASIC: "Basic · free", Level.ADVANCED: "Advanced"}
 class Command(BaseCommand):
     help = "Create or update the demo catalog, lecturers, videos and accounts (safe to run again)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production", action="store_true", help="Seed even with DJANGO_ENV=production (staging sites)."
+        )
+
     def handle(self, *args, **options):
+        if settings.PRODUCTION and not options["allow_production"]:
+            # The demo accounts have published passwords and a published TOTP secret.
+            raise CommandError("Refusing to seed demo accounts in production (use --allow-production on staging).")
         started = time.monotonic()
         verbose = options["verbosity"] >= 2
         seeder = DemoSeeder(self.stdout.write if verbose else lambda message: None)
