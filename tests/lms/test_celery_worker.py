@@ -13,12 +13,13 @@ from lms.tasks import health_check
 
 pytestmark = [
     pytest.mark.services,
+    pytest.mark.django_db,  # so the test database exists even when this file runs alone
     pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs CELERY_BROKER_URL (a Redis broker)"),
 ]
 
 
 @pytest.fixture
-def worker(django_db_setup, django_db_blocker):
+def worker(db):
     env = dict(os.environ)
     if connection.vendor == "postgresql":
         # The worker must use the test database pytest-django created, not the real one.

@@ -15,6 +15,19 @@
   var lastTime = null;
   var lastSent = null;
   var INTERVAL = 15000;
+  // Progress not yet confirmed by the server survives a dropped connection or a reload.
+  var storeKey = "mka-progress:" + url;
+  try {
+    var saved = JSON.parse(localStorage.getItem(storeKey) || "null");
+    if (saved) {
+      watched = Math.max(watched, saved.watched || 0);
+      if (saved.position) resumeAt = saved.position; // newer than what the server confirmed
+    }
+  } catch (e) { /* private mode: nothing stored */ }
+
+  function remember() {
+    try { localStorage.setItem(storeKey, JSON.stringify({ watched: watched, position: video.currentTime })); } catch (e) {}
+  }
 
   function show(seconds, completed) {
     if (!duration || !bar) return;
@@ -37,15 +50,26 @@
     if (key === lastSent) return; // nothing new: spare the slow connection
     lastSent = key;
     if (unloading && navigator.sendBeacon) {
+      remember();
       navigator.sendBeacon(url, payload());
       return;
     }
+    remember();
     fetch(url, { method: "POST", body: payload(), credentials: "same-origin", keepalive: true })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) {
-        if (!data) return;
+      .then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      })
+      .then(function (result) {
+        if (!result.ok) {
+          // Expired session or lost access: say so; the stored progress is sent after logging in.
+          if (result.data && result.data.error) text.textContent = result.data.error;
+          lastSent = null;
+          return;
+        }
+        var data = result.data;
         watched = Math.max(watched, data.seconds_watched);
         show(data.seconds_watched, data.completed);
+        if (data.seconds_watched >= watched) { try { localStorage.removeItem(storeKey); } catch (e) {} }
       })
       .catch(function () { lastSent = null; }); // offline: the next beacon carries the total
   }
