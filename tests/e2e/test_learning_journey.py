@@ -97,3 +97,29 @@ def test_pages_stay_within_the_slow_phone_budget(page, live_server, catalog):
     course_bytes = transferred_bytes(page)
     assert catalog_bytes < PAGE_BUDGET_BYTES
     assert course_bytes < PAGE_BUDGET_BYTES
+
+
+def test_progress_watched_while_offline_is_sent_when_the_connection_returns(page, live_server, catalog):
+    from courses.models import CoursePage
+
+    trainee = TraineeFactory(email="offline@example.org")
+    Enrollment.objects.create(user=trainee, course=CoursePage.objects.get(slug="echo"))
+    log_in(page, live_server, trainee.email)
+    page.goto(live_server.url + "/courses/cardiology/echo/views/")
+
+    page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }")
+    page.wait_for_function("document.querySelector('video').buffered.length && document.querySelector('video').buffered.end(0) > 8")
+    page.context.set_offline(True)  # the connection drops while the trainee watches the buffered part
+    page.wait_for_function("document.querySelector('video').currentTime > 6", timeout=20_000)
+    page.evaluate("document.querySelector('video').pause()")  # this beacon fails
+    page.wait_for_timeout(500)
+    assert not LessonProgress.objects.filter(enrollment__user=trainee).exists()
+
+    page.context.set_offline(False)
+    page.reload()  # the stored progress comes back with the page and goes out with the next beacon
+    page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }")
+    page.wait_for_timeout(1500)
+    page.evaluate("document.querySelector('video').pause()")
+    page.wait_for_function("document.querySelector('[data-progress-bar]').style.width !== '0%'", timeout=10_000)
+    progress = LessonProgress.objects.get(enrollment__user=trainee)
+    assert progress.seconds_watched > 6
