@@ -105,10 +105,10 @@ def enroll(user, course):
     existing = get_enrollment(user, course)
     if existing:
         return existing
-    if not has_complete_profile(user):
-        raise ProfileIncomplete(_("Please complete your profile before you enroll."))
     if not can_access(user, course):
         raise AccessDenied(_("“%(course)s” is an advanced course: it needs a purchase first.") % {"course": course.title})
+    if not has_complete_profile(user):
+        raise ProfileIncomplete(_("Please complete your profile before you enroll."))
     prerequisite = course.prerequisite
     if prerequisite and not Enrollment.objects.filter(
         user=user, course=prerequisite, completed_at__isnull=False
