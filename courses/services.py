@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from lms.accounts.services import has_complete_profile, is_staff_user
 
 from .access import can_access
-from .models import CoursePage, Enrollment, Level, LessonPage, LessonProgress, TrackPage
+from .models import CoursePage, Enrollment, Exam, ExamAttempt, Level, LessonPage, LessonProgress, TrackPage
 from .signals import course_completed
 
 
@@ -125,15 +125,18 @@ def enroll(user, course):
         return Enrollment.objects.get(user=user, course=course)
 
 
-def can_view_lesson(user, lesson, enrollment=None):
-    """Lessons are for enrolled learners who still have access (and for staff checking content)."""
+def can_study(user, course, enrollment=None):
+    """Lessons and exams are for enrolled learners who still have access (and staff checking content)."""
     if not user.is_authenticated:
         return False
-    course = lesson.course
     if is_staff_user(user):
         return True
     enrollment = enrollment or get_enrollment(user, course)
     return enrollment is not None and can_access(user, course)
+
+
+def can_view_lesson(user, lesson, enrollment=None):
+    return can_study(user, lesson.course, enrollment)
 
 
 # --- Progress ----------------------------------------------------------------------
@@ -228,13 +231,20 @@ def required_lessons(course):
     return LessonPage.objects.live().child_of(course).filter(is_required=True)
 
 
-def completion_requirements_met(enrollment):
-    """All required lessons complete. (The completion exam joins this rule with part 2.)"""
+def required_lessons_done(enrollment):
     required = required_lessons(enrollment.course)
     done = LessonProgress.objects.filter(
         enrollment=enrollment, lesson__in=required, completed_at__isnull=False
     ).count()
     return done >= required.count()
+
+
+def completion_requirements_met(enrollment):
+    """Every required lesson complete and, where the course has an exam, a passed attempt."""
+    if not required_lessons_done(enrollment):
+        return False
+    has_exam = Exam.objects.filter(course_id=enrollment.course_id).exists()
+    return not has_exam or ExamAttempt.objects.filter(enrollment=enrollment, passed=True).exists()
 
 
 def update_course_completion(enrollment):

@@ -222,6 +222,9 @@ LESSON_COMPLETION_RATIO = 0.9
 # Highest playback speed the player offers; bounds how fast watched time may grow.
 LESSON_MAX_PLAYBACK_RATE = 2.0
 
+# Exams: answers arriving this long after the deadline still count (slow networks).
+EXAM_DEADLINE_GRACE_SECONDS = 30
+
 # E-mail
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -241,6 +244,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "close-expired-exam-attempts": {"task": "courses.tasks.close_expired_exam_attempts", "schedule": 60.0},
+}
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 

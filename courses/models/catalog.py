@@ -57,7 +57,7 @@ class CatalogPage(Page):
     page_description = _("The course catalog. Tracks go below it, courses below tracks.")
 
     def get_context(self, request, *args, **kwargs):
-        from .services import catalog_listing
+        from ..services import catalog_listing
 
         context = super().get_context(request, *args, **kwargs)
         context.update(catalog_listing(self, request.GET))
@@ -172,7 +172,7 @@ class CoursePage(Page):
         return LessonPage.objects.live().child_of(self).select_related("video").order_by("path")
 
     def get_context(self, request, *args, **kwargs):
-        from .services import course_page_state
+        from ..services import course_page_state
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_page_state(request.user, self))
@@ -222,7 +222,7 @@ class LessonPage(Page):
         return float(self.video.duration) if self.video_id and self.video.duration else 0.0
 
     def serve(self, request, *args, **kwargs):
-        from .views import lesson_access_gate
+        from ..views import lesson_access_gate
 
         denied = lesson_access_gate(request, self)
         if denied is not None:
@@ -230,7 +230,7 @@ class LessonPage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from .services import lesson_page_state
+        from ..services import lesson_page_state
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_page_state(request.user, self))
@@ -247,51 +247,3 @@ class LessonAttachment(Orderable):
     @property
     def display_title(self):
         return self.title or self.document.title
-
-
-class Enrollment(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
-    # PROTECT: a learner's record outlives an editor's mistake; unpublish a course instead.
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="enrollments")
-    enrolled_at = models.DateTimeField(auto_now_add=True)
-    last_lesson = models.ForeignKey(
-        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    last_activity_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_enrollment_per_course")]
-        indexes = [models.Index(fields=["course", "completed_at"])]
-        ordering = ["-enrolled_at"]
-
-    def __str__(self):
-        return f"{self.user} in {self.course}"
-
-    @property
-    def is_completed(self):
-        return self.completed_at is not None
-
-
-class LessonProgress(models.Model):
-    """Where a learner is in one lesson. Every number only ever grows."""
-
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="lesson_progress")
-    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress_records")
-    started_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    last_position = models.FloatField(_("resume position (s)"), default=0)
-    furthest_position = models.FloatField(_("furthest position (s)"), default=0)
-    seconds_watched = models.FloatField(_("seconds watched"), default=0)
-    completed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["enrollment", "lesson"], name="one_progress_per_lesson")]
-        verbose_name_plural = _("lesson progress")
-
-    def __str__(self):
-        return f"{self.enrollment.user} – {self.lesson}"
-
-    @property
-    def is_completed(self):
-        return self.completed_at is not None
