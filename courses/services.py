@@ -286,6 +286,7 @@ def course_page_state(user, course):
         "prerequisite": prerequisite if prerequisite and prerequisite.live else None,
         "next_lesson": _next_lesson(lessons, completed_ids, enrollment),
         "lecturers": [cl.lecturer for cl in course.course_lecturers.select_related("lecturer__photo")],
+        "exam": Exam.objects.filter(course=course).first(),
     }
 
 

@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import exam_services, services
 from .media import protected_file_response
 from .models import CoursePage, LessonPage
 
@@ -105,3 +105,103 @@ def lesson_video(request, lesson_id):
 @login_required
 def dashboard(request):
     return render(request, "courses/dashboard.html", services.dashboard(request.user))
+
+
+# --- Exams -------------------------------------------------------------------------
+
+
+def _live_course(course_id):
+    return get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+
+
+def _own_attempt(request, attempt_id):
+    attempt = exam_services.get_attempt(request.user, attempt_id)
+    if attempt is None:
+        raise Http404  # someone else's attempt looks exactly like a missing one
+    return attempt
+
+
+def _answers_from(post):
+    """{position: [option ids]} from fields named q<position>."""
+    answers = {}
+    for key in post:
+        if key.startswith("q") and key[1:].isdigit():
+            answers[int(key[1:])] = [value for value in post.getlist(key) if value]
+    return answers
+
+
+@login_required
+def exam_overview(request, course_id):
+    course = _live_course(course_id)
+    if request.method == "POST":
+        try:
+            attempt = exam_services.start_attempt(request.user, course)
+        except services.LearningError as error:
+            messages.error(request, str(error))
+            return redirect("courses:exam", course_id=course.pk)
+        return redirect("courses:attempt", attempt_id=attempt.pk)
+    status = exam_services.exam_status(request.user, course)
+    if status.exam is None:
+        raise Http404
+    return render(request, "courses/exam.html", {"course": course, "status": status, "exam": status.exam})
+
+
+@login_required
+def attempt_page(request, attempt_id):
+    attempt = _own_attempt(request, attempt_id)
+    if not attempt.is_open:
+        return redirect("courses:attempt_result", attempt_id=attempt.pk)
+    if request.method == "POST":
+        # Without JavaScript: "Save answers" and "Submit" are plain form posts.
+        answers = _answers_from(request.POST)
+        try:
+            if "submit" in request.POST:
+                exam_services.submit_attempt(attempt, answers)
+                return redirect("courses:attempt_result", attempt_id=attempt.pk)
+            exam_services.save_answers(attempt, answers)
+            messages.success(request, _("Your answers are saved."))
+        except services.LearningError as error:
+            messages.error(request, str(error))
+            attempt.refresh_from_db()
+            if not attempt.is_open:
+                return redirect("courses:attempt_result", attempt_id=attempt.pk)
+        return redirect("courses:attempt", attempt_id=attempt.pk)
+    return render(
+        request,
+        "courses/attempt.html",
+        {
+            "attempt": attempt,
+            "exam": attempt.exam,
+            "course": attempt.exam.course,
+            "questions": attempt.questions.select_related("image").only(
+                "position", "kind", "text", "image", "options", "selected_option_ids", "attempt_id"
+            ),
+        },
+    )
+
+
+@require_POST
+def attempt_autosave(request, attempt_id):
+    """Save one question's answer as the trainee clicks (JSON answer, for the page's script)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": _("Your session has ended. Log in again: your saved answers are kept.")}, status=401)
+    attempt = _own_attempt(request, attempt_id)
+    answers = _answers_from(request.POST)
+    if not answers:
+        return JsonResponse({"error": _("No answer was sent.")}, status=400)
+    try:
+        exam_services.save_answers(attempt, answers)
+    except services.LearningError as error:
+        attempt.refresh_from_db()
+        return JsonResponse({"error": str(error), "closed": not attempt.is_open}, status=409)
+    return JsonResponse({"saved": sorted(answers)})
+
+
+@login_required
+def attempt_result(request, attempt_id):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.is_open:
+        return redirect("courses:attempt", attempt_id=attempt.pk)
+    context = {"attempt": attempt, "exam": attempt.exam, "course": attempt.exam.course}
+    context.update(exam_services.attempt_feedback(attempt))
+    return render(request, "courses/attempt_result.html", context)
