@@ -130,7 +130,9 @@ def _draw(exam, enrollment, number, now):
     deadline = now + timedelta(minutes=exam.time_limit_minutes) if exam.time_limit_minutes else None
     try:
         with transaction.atomic():
-            attempt = ExamAttempt.objects.create(enrollment=enrollment, exam=exam, number=number, deadline=deadline)
+            attempt = ExamAttempt.objects.create(
+                enrollment=enrollment, exam=exam, number=number, started_at=now, deadline=deadline
+            )
     except IntegrityError:
         raise ExamError(_("An attempt was started at the same moment. Reload the page.")) from None
     AttemptQuestion.objects.bulk_create(
@@ -178,12 +180,12 @@ def _expired(attempt, now):
 def save_answers(attempt, answers, now=None):
     """Store answers ({position: [option ids]}) while the attempt is open and in time."""
     now = now or timezone.now()
+    if close_attempt_if_expired(attempt.pk, now=now):
+        # Closed in its own transaction, so raising here does not undo the grading.
+        raise ExamError(_("Time is up: answers sent after the deadline were not counted."))
     with transaction.atomic():
         attempt = ExamAttempt.objects.select_for_update().get(pk=attempt.pk)
-        if attempt.is_open and _expired(attempt, now):
-            _grade_and_close(attempt, AttemptState.TIMED_OUT, now)
-            raise ExamError(_("Time is up: answers sent after the deadline were not counted."))
-        if not attempt.is_open:
+        if not attempt.is_open or _expired(attempt, now):
             raise ExamError(_("This attempt is already closed."))
         _store(attempt, answers, now)
     return attempt
@@ -302,4 +304,6 @@ def grant_extra_attempt(granted_by, enrollment, exam, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ExamError(_("Give a reason for the extra attempt."))
+    if enrollment.course_id != exam.course_id:
+        raise ExamError(_("This trainee is not enrolled in the exam's course."))
     return ExtraAttemptGrant.objects.create(enrollment=enrollment, exam=exam, granted_by=granted_by, reason=reason)

@@ -7,6 +7,8 @@ published. The page factories take a ``parent`` keyword for that; without one th
     track = TrackPageFactory()
     course = CoursePageFactory(parent=track, level="basic", lecturers=[LecturerFactory()])
     lesson = LessonPageFactory(parent=course, video=VideoFactory(duration=120))
+    exam = ExamFactory(course=course, questions_per_attempt=2)
+    QuestionFactory(exam=exam, choices=["Radial", "Femoral", "Brachial"], correct=[0])
 """
 
 import hashlib
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import factory
 from django.conf import settings
+from django.db.models import Max
 from django.utils.text import slugify
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
@@ -27,10 +30,13 @@ from .models import (
     CourseLecturer,
     CoursePage,
     Enrollment,
+    Exam,
     Lecturer,
     LessonPage,
     LessonProgress,
     Level,
+    Question,
+    QuestionKind,
     TrackPage,
 )
 
@@ -236,3 +242,66 @@ class LessonProgressFactory(factory.django.DjangoModelFactory):
     lesson = factory.SubFactory(
         LessonPageFactory, parent=factory.SelfAttribute("..enrollment.course")
     )
+
+
+# --- Exams ---------------------------------------------------------------------------
+
+
+class ExamFactory(factory.django.DjangoModelFactory):
+    """A course's completion exam, without questions (add them with ``QuestionFactory``)."""
+
+    class Meta:
+        model = Exam
+
+    course = factory.SubFactory(CoursePageFactory)
+    questions_per_attempt = None
+    shuffle_questions = True
+    shuffle_options = True
+    pass_mark_percent = 70
+    time_limit_minutes = None
+    max_attempts = 3
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A question of an exam's bank.
+
+    ``choices`` are the option texts and ``correct`` the indexes of the right ones:
+    ``QuestionFactory(exam=exam, choices=["A", "B", "C"], correct=[0])``. A true/false
+    question defaults to ``["True", "False"]``. Nothing is validated, so a test can build
+    an invalid question and call ``clean()`` on it. Without ``sort_order`` the question
+    goes to the end of the bank.
+    """
+
+    class Meta:
+        model = Question
+
+    class Params:
+        choices = factory.LazyAttribute(
+            lambda question: ["True", "False"]
+            if question.kind == QuestionKind.TRUE_FALSE
+            else ["Option A", "Option B", "Option C"]
+        )
+        correct = (0,)
+
+    exam = factory.SubFactory(ExamFactory)
+    kind = QuestionKind.SINGLE
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    explanation = ""
+    options = factory.LazyAttribute(
+        lambda question: [
+            ("option", {"text": text, "correct": index in question.correct})
+            for index, text in enumerate(question.choices)
+        ]
+    )
+
+    @classmethod
+    def _create(cls, model_class, *args, exam=None, sort_order=None, **kwargs):
+        # A ParentalKey child saved on its own: the exam must already be in the database.
+        if exam.pk is None:
+            exam.save()
+        if sort_order is None:
+            last = Question.objects.filter(exam=exam).aggregate(last=Max("sort_order"))["last"]
+            sort_order = 0 if last is None else last + 1
+        question = model_class(*args, exam=exam, sort_order=sort_order, **kwargs)
+        question.save()
+        return question

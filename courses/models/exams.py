@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -82,7 +83,7 @@ class Exam(ClusterableModel):
             ],
             heading=_("Rules"),
         ),
-        InlinePanel("questions", label=_("Questions")),
+        InlinePanel("questions", label=_("Question"), heading=_("Questions")),
     ]
 
     class Meta:
@@ -154,7 +155,7 @@ class ExamAttempt(models.Model):
     exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="attempts")
     number = models.PositiveSmallIntegerField()
     state = models.CharField(max_length=20, choices=AttemptState.choices, default=AttemptState.OPEN)
-    started_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     score_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)

@@ -13,9 +13,14 @@ from courses.models import (
     CatalogPage,
     CoursePage,
     Enrollment,
+    Exam,
+    ExamAttempt,
     Lecturer,
     LessonPage,
     Level,
+    Question,
+    QuestionKind,
+    Scoring,
     TrackPage,
 )
 from lms.accounts.models import User
@@ -30,22 +35,30 @@ def _counts():
         "media": get_media_model().objects.count(),
         "images": get_image_model().objects.count(),
         "enrollments": Enrollment.objects.count(),
+        "exams": Exam.objects.count(),
+        "questions": Question.objects.count(),
+        "exam attempts": ExamAttempt.objects.count(),
     }
 
 
 def _seed():
-    call_command("seed_demo", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
 
 
 # Seeding takes a few seconds, so each test seeds once and checks a whole area.
 
 
 @pytest.mark.django_db
-def test_seed_twice_gives_the_same_complete_catalog():
+def test_seed_twice_gives_the_same_complete_catalog_and_exams():
     _seed()
     first = _counts()
-    _seed()
+    question_ids = set(Question.objects.values_list("pk", flat=True))
+    assert "created nothing" in _seed()
     assert _counts() == first
+    # Unchanged data: the question banks were kept, not deleted and created again.
+    assert set(Question.objects.values_list("pk", flat=True)) == question_ids
 
     catalog = CatalogPage.objects.live().get(slug="courses")
     assert catalog.title == "Courses"
@@ -69,6 +82,33 @@ def test_seed_twice_gives_the_same_complete_catalog():
         assert course.prerequisite.level == Level.BASIC
         assert course.prerequisite.get_parent().pk == course.get_parent().pk
 
+    # Every course has its completion exam, with a valid bank big enough for an attempt.
+    for course in courses:
+        exam = Exam.objects.filter(course=course).first()
+        assert exam is not None, course.slug
+        questions = list(exam.questions.all())
+        assert len(questions) >= (exam.questions_per_attempt or 1), course.slug
+        assert exam.pass_mark_percent >= (80 if course.level == Level.ADVANCED else 70)
+        for question in questions:
+            question.full_clean()  # includes Question.clean(): one right answer where needed
+            assert question.explanation, question.text
+    kinds = set(Question.objects.values_list("kind", flat=True))
+    assert kinds == {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE}
+    assert set(Exam.objects.values_list("scoring", flat=True)) == {
+        Scoring.PARTIAL,
+        Scoring.ALL_OR_NOTHING,
+    }
+
+    # An edited question or rule is put back; the bank is replaced, the counts stay.
+    question = Question.objects.filter(exam__course__slug="complex-pci").first()
+    question.text = "Edited in the admin"
+    question.save()
+    Exam.objects.filter(course__slug="complex-pci").update(pass_mark_percent=50)
+    assert "updated 1 exam(s)" in _seed()
+    assert _counts() == first
+    assert not Question.objects.filter(text="Edited in the admin").exists()
+    assert Exam.objects.get(course__slug="complex-pci").pass_mark_percent == 80
+
 
 @pytest.mark.django_db
 def test_seeded_accounts_can_log_in_and_staff_have_mfa(client):
@@ -79,9 +119,13 @@ def test_seeded_accounts_can_log_in_and_staff_have_mfa(client):
     assert has_complete_profile(trainee)
     enrollment = trainee.enrollments.get()
     assert enrollment.lesson_progress.filter(completed_at__isnull=False).count() == 1
+    assert not enrollment.exam_attempts.exists()  # the exam unlocks after the last lesson
     second = User.objects.get(email="trainee2@mka.example")
     assert second.profile.name_native == "فاطمة الزهراء"
-    assert second.enrollments.filter(completed_at__isnull=False).exists()
+    completed = second.enrollments.get(completed_at__isnull=False)
+    attempt = completed.exam_attempts.get()
+    assert attempt.passed and attempt.exam.course_id == completed.course_id
+    assert attempt.score_percent >= attempt.exam.pass_mark_percent
 
     for email in ("editor@mka.example", "publisher@mka.example", "admin@mka.example"):
         user = User.objects.get(email=email)

@@ -1,8 +1,9 @@
-"""Build the demo site from seeds/data/*.json: catalog, lecturers, videos and demo accounts.
+"""Build the demo site from seeds/data/*.json: catalog, exams, lecturers, videos and demo accounts.
 
 Idempotent: everything is looked up by a natural key (page slug under its parent, image
-and video title, lecturer name, user e-mail) and updated in place, so a second run
-changes nothing and creates nothing. Pages are only re-published when their data changed.
+and video title, lecturer name, user e-mail, an exam by its course) and updated in place,
+so a second run changes nothing and creates nothing. Pages are only re-published, and an
+exam's question bank only rewritten, when their data changed.
 """
 
 import logging
@@ -13,9 +14,10 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -26,13 +28,16 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtailmedia.models import get_media_model
 
+from courses.exam_services import ExamError, start_attempt, submit_attempt
 from courses.factories import (
     CatalogPageFactory,
     CoursePageFactory,
+    ExamFactory,
     ImageFactory,
     LecturerFactory,
     LessonPageFactory,
     LessonProgressFactory,
+    QuestionFactory,
     TrackPageFactory,
     VideoFactory,
     get_home_page,
@@ -42,9 +47,13 @@ from courses.models import (
     CourseLecturer,
     CoursePage,
     Enrollment,
+    Exam,
+    ExamAttempt,
     Lecturer,
     LessonPage,
     Level,
+    Question,
+    QuestionKind,
     TrackPage,
 )
 from courses.services import enroll, update_course_completion
@@ -56,6 +65,21 @@ Image = get_image_model()
 Media = get_media_model()
 
 LEVEL_BADGES = {Level.BASIC: "Basic · free", Level.ADVANCED: "Advanced"}
+
+# What exams.json may set on an Exam ("defaults" and per course); "questions" is the bank.
+EXAM_SETTINGS = (
+    "instructions",
+    "questions_per_attempt",
+    "shuffle_questions",
+    "shuffle_options",
+    "pass_mark_percent",
+    "time_limit_minutes",
+    "max_attempts",
+    "wait_between_attempts_minutes",
+    "scoring",
+    "show_answers_after_fail",
+)
+TRUE_FALSE_CHOICES = ["True", "False"]
 
 
 class Command(BaseCommand):
@@ -95,13 +119,24 @@ class DemoSeeder:
     def __init__(self, log):
         self.log = log
         self.changed_pages = []
-        self.created = {"pages": 0, "images": 0, "videos": 0, "lecturers": 0, "users": 0}
+        self.changed_exams = []
+        self.created = {
+            "pages": 0,
+            "images": 0,
+            "videos": 0,
+            "lecturers": 0,
+            "exams": 0,
+            "questions": 0,
+            "users": 0,
+            "exam attempts": 0,
+        }
 
     def run(self):
         catalog_data = datafiles.load("catalog")
         self.videos = self.seed_videos(datafiles.load("videos")["videos"])
         self.lecturers = self.seed_lecturers(datafiles.load("lecturers")["lecturers"])
         self.courses = self.seed_catalog(catalog_data)
+        self.seed_exams(datafiles.load("exams"))
         self.seed_accounts(datafiles.load("accounts"))
         self.update_search_index()
 
@@ -308,6 +343,86 @@ class DemoSeeder:
             )
         return course
 
+    # --- Exams -----------------------------------------------------------------------
+
+    def seed_exams(self, data):
+        """One exam per course in exams.json; its bank is replaced only when it differs."""
+        defaults = data.get("defaults", {})
+        course_ids = [course.pk for course in self.courses.values()]
+        existing = {exam.course_id: exam for exam in Exam.objects.filter(course__in=course_ids)}
+        banks = {}
+        for question in Question.objects.filter(exam__in=list(existing.values())).order_by(
+            "sort_order", "pk"
+        ):
+            banks.setdefault(question.exam_id, []).append(question)
+        for slug, spec in data["exams"].items():
+            course = self.courses.get(slug)
+            if course is None:
+                raise ValueError(
+                    f"exams.json: unknown course {slug!r}; courses come from catalog.json."
+                )
+            fields = {**defaults, **spec}
+            questions = [_question_fields(slug, spec) for spec in fields.pop("questions", [])]
+            unknown = set(fields) - set(EXAM_SETTINGS)
+            if unknown:
+                raise ValueError(f"exams.json, {slug}: unknown setting(s) {sorted(unknown)}.")
+            if len(questions) < (fields.get("questions_per_attempt") or 1):
+                raise ValueError(
+                    f"exams.json, {slug}: {len(questions)} question(s), "
+                    "fewer than questions_per_attempt."
+                )
+            exam = existing.get(course.pk)
+            if exam is None:
+                exam = ExamFactory.build(course=course, **fields)
+                _full_clean(exam, slug)
+                exam.save()
+                self.created["exams"] += 1
+                self.log(f"Created exam of {course.url_path}")
+            elif _assign(exam, fields):
+                _full_clean(exam, slug)
+                exam.save()
+                self.changed_exams.append(exam)
+                self.log(f"Updated exam settings of {course.url_path}")
+            current = [_question_key_of(question) for question in banks.get(exam.pk, [])]
+            if current != [_question_key(question) for question in questions]:
+                self.replace_questions(exam, slug, questions, replacing=bool(current))
+
+    def replace_questions(self, exam, slug, questions, replacing):
+        # Attempts keep their own copy of what they drew; their link to the bank becomes NULL.
+        Question.objects.filter(exam=exam).delete()
+        for order, fields in enumerate(questions):
+            question = QuestionFactory.build(exam=exam, sort_order=order, **fields)
+            _full_clean(question, f"{slug}, question {order + 1}")
+            question.save()
+        self.created["questions"] += len(questions)
+        if replacing and exam not in self.changed_exams:
+            self.changed_exams.append(exam)
+        self.log(f"{'Replaced' if replacing else 'Created'} {len(questions)} question(s) of {slug}")
+
+    def pass_exam(self, user, course, enrollment):
+        """A passed attempt, answered through the exam services like a trainee would."""
+        exam = Exam.objects.filter(course=course).first()
+        if exam is None:
+            return
+        if ExamAttempt.objects.filter(enrollment=enrollment, exam=exam, passed=True).exists():
+            return
+        try:
+            attempt = start_attempt(user, course)
+            answers = {
+                question.position: question.correct_option_ids
+                for question in attempt.questions.all()
+            }
+            attempt = submit_attempt(attempt, answers)
+        except ExamError as error:
+            raise ValueError(
+                f"{user.email} cannot pass the exam of {course.slug!r}: {error}"
+            ) from None
+        if not attempt.passed:
+            raise ValueError(
+                f"{user.email} answered every question right but failed {course.slug!r}."
+            )
+        self.created["exam attempts"] += 1
+
     def update_search_index(self):
         # Publishing indexes pages through Wagtail's signal handlers, but those may be queued
         # as background tasks; index what this run touched now, one bulk call per model.
@@ -415,6 +530,9 @@ class DemoSeeder:
             Enrollment.objects.filter(pk=enrollment.pk).update(
                 last_lesson=last_lesson, last_activity_at=now
             )
+        if spec.get("completed"):
+            # Completion needs a passed exam where the course has one (after the lessons).
+            self.pass_exam(user, course, enrollment)
         if done:
             update_course_completion(enrollment)
 
@@ -428,12 +546,15 @@ class DemoSeeder:
             "basic": courses.filter(level=Level.BASIC).count(),
             "advanced": courses.filter(level=Level.ADVANCED).count(),
             "lessons": LessonPage.objects.live().count(),
+            "exams": Exam.objects.count(),
+            "questions": Question.objects.count(),
             "pages": Page.objects.count(),
             "lecturers": Lecturer.objects.count(),
             "images": Image.objects.count(),
             "videos": Media.objects.filter(type="video").count(),
             "users": User.objects.count(),
             "enrollments": Enrollment.objects.count(),
+            "exam attempts": ExamAttempt.objects.count(),
         }
         created = (
             ", ".join(f"{count} {name}" for name, count in self.created.items() if count)
@@ -441,8 +562,46 @@ class DemoSeeder:
         )
         updated = len(self.changed_pages) - self.created["pages"]
         return ", ".join(f"{name} {value}" for name, value in counts.items()) + (
-            f". This run created {created} and re-published {updated} page(s)."
+            f". This run created {created}, re-published {updated} page(s)"
+            f" and updated {len(self.changed_exams)} exam(s)."
         )
+
+
+def _question_fields(slug, spec):
+    """QuestionFactory keywords for one question of exams.json (``correct`` lists option texts)."""
+    kind = spec.get("kind", QuestionKind.SINGLE)
+    if kind not in QuestionKind.values:
+        raise ValueError(f"exams.json, {slug}: unknown question kind {kind!r}.")
+    choices = spec.get("options") or (TRUE_FALSE_CHOICES if kind == QuestionKind.TRUE_FALSE else [])
+    missing = [text for text in spec["correct"] if text not in choices]
+    if missing:
+        raise ValueError(
+            f"exams.json, {slug}: correct answer(s) {missing} are not options of {spec['text']!r}."
+        )
+    return {
+        "kind": kind,
+        "text": spec["text"],
+        "choices": list(choices),
+        "correct": [index for index, text in enumerate(choices) if text in spec["correct"]],
+        "explanation": spec.get("explanation", ""),
+    }
+
+
+def _question_key(fields):
+    options = [(text, index in fields["correct"]) for index, text in enumerate(fields["choices"])]
+    return (fields["kind"], fields["text"], options, fields["explanation"])
+
+
+def _question_key_of(question):
+    options = [(text, correct) for _id, text, correct in question.option_items()]
+    return (question.kind, question.text, options, question.explanation)
+
+
+def _full_clean(instance, where):
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise ValueError(f"exams.json, {where}: {error}") from None
 
 
 def _assign(instance, fields):
