@@ -184,12 +184,12 @@ def test_an_abandoned_attempt_is_closed_by_the_periodic_task(trainee_client, les
     attempt = start(trainee_client, basic_course)
     ExamAttempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(hours=1))
 
-    assert close_expired_exam_attempts.delay().get() == 1
+    assert close_expired_exam_attempts.apply().get() == 1
 
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.TIMED_OUT
     assert attempt.closed_at is not None
-    assert close_expired_exam_attempts.delay().get() == 0
+    assert close_expired_exam_attempts.apply().get() == 0
 
 
 def test_an_expired_attempt_is_also_closed_when_next_touched(trainee_client, lessons_done, exam, basic_course):
