@@ -58,7 +58,7 @@ def catalog_listing(catalog, params):
         courses = courses.filter(language=language)
     available_languages = [
         (code, languages[code])
-        for code in CoursePage.objects.live().descendant_of(catalog).values_list("language", flat=True).distinct()
+        for code in CoursePage.objects.live().descendant_of(catalog).order_by().values_list("language", flat=True).distinct()
         if code in languages
     ]
 

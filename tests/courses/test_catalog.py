@@ -65,3 +65,17 @@ def test_an_anonymous_visitor_is_invited_to_sign_up_on_a_free_course(client, cat
     course = CoursePage.objects.get(slug="echo")
     html = client.get(course.url).content.decode()
     assert "Sign up to enroll for free" in html
+
+
+def test_the_catalog_query_count_does_not_grow_with_courses(client, catalog, django_assert_max_num_queries):
+    from courses.factories import ImageFactory
+    from courses.models import TrackPage
+
+    track = TrackPage.objects.get(slug="cardiology")
+    for number in range(10):
+        CoursePageFactory(parent=track, title=f"Course {number}", slug=f"course-{number}", cover_image=ImageFactory())
+    client.get(catalog.url)  # the first visit renders the image renditions
+
+    with django_assert_max_num_queries(20):
+        response = client.get(catalog.url)
+    assert len(response.context["courses"]) == 12
