@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -5,6 +6,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -104,7 +106,10 @@ def lesson_video(request, lesson_id):
 
 @login_required
 def dashboard(request):
-    return render(request, "courses/dashboard.html", services.dashboard(request.user))
+    context = services.dashboard(request.user)
+    # Other apps (certificates, later alumni) contribute panels without courses importing them.
+    context["panels"] = [import_string(path)(request.user) for path in settings.DASHBOARD_PANELS]
+    return render(request, "courses/dashboard.html", context)
 
 
 # --- Exams -------------------------------------------------------------------------

@@ -217,6 +217,8 @@ COURSE_ACCESS_RULES = env.list(
         "courses.access.basic_courses_are_free",
     ],
 )
+# Sections other apps add to "My learning": callables (user) -> {"template": ..., ...}.
+DASHBOARD_PANELS = ["certificates.panels.certificates_panel"]
 # A video lesson is complete once this share of it has been watched.
 LESSON_COMPLETION_RATIO = 0.9
 # Highest playback speed the player offers; bounds how fast watched time may grow.
@@ -224,6 +226,12 @@ LESSON_MAX_PLAYBACK_RATE = 2.0
 
 # Exams: answers arriving this long after the deadline still count (slow networks).
 EXAM_DEADLINE_GRACE_SECONDS = 30
+
+# Certificates
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # printed in QR codes
+CERTIFICATE_ISSUER = env.str("CERTIFICATE_ISSUER", default="Medical Korea Academy, Republic of Korea")
+CERTIFICATE_SERIAL_PREFIX = "MKA"
+CERTIFICATE_LOOKUPS_RATE = env.str("CERTIFICATE_LOOKUPS_RATE", default="30/10m")  # per IP address
 
 # E-mail
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -266,5 +274,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO; fontTools every subset.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

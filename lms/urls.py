@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/profile/", include("lms.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("learn/", include("courses.urls")),
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

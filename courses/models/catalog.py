@@ -111,6 +111,13 @@ class CoursePage(Page):
         _("teaching language"), max_length=10, choices=settings.PREFERRED_LANGUAGES, default="en"
     )
     cme_credit_hours = models.DecimalField(_("CME credit hours"), max_digits=5, decimal_places=1, default=0)
+    cme_credit_type = models.CharField(
+        _("credit type or accrediting body"),
+        max_length=200,
+        blank=True,
+        default="CME credit hours",
+        help_text=_("Printed on the certificate next to the hours, e.g. “Korean Medical Association CME credits”."),
+    )
     estimated_hours = models.DecimalField(_("estimated study hours"), max_digits=5, decimal_places=1, default=1)
     prerequisite = models.ForeignKey(
         "courses.CoursePage",
@@ -138,6 +145,7 @@ class CoursePage(Page):
                 FieldPanel("level"),
                 FieldPanel("language"),
                 FieldPanel("cme_credit_hours"),
+                FieldPanel("cme_credit_type"),
                 FieldPanel("estimated_hours"),
                 FieldPanel("prerequisite"),
             ],

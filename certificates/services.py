@@ -1,0 +1,180 @@
+"""Issuing, rendering, verifying and revoking certificates."""
+
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import Enrollment
+from lms.accounts.services import get_profile
+
+from .models import Certificate, CertificateStatus
+
+logger = logging.getLogger(__name__)
+
+
+class CertificateError(Exception):
+    """A rule said no; ``str(error)`` is meant for a person."""
+
+
+def issue_certificate(enrollment_id):
+    """Issue the certificate of a completed enrollment, once. Returns it (new or existing)."""
+    with transaction.atomic():
+        enrollment = (
+            Enrollment.objects.select_for_update().select_related("user", "course").filter(pk=enrollment_id).first()
+        )
+        if enrollment is None or enrollment.completed_at is None:
+            return None
+        existing = Certificate.objects.filter(enrollment=enrollment, status=CertificateStatus.VALID).first()
+        if existing:
+            return existing
+        try:
+            with transaction.atomic():
+                certificate = Certificate.objects.create(enrollment=enrollment, serial=_temporary_serial(), **snapshot(enrollment))
+        except IntegrityError:  # issued by a concurrent run of the task
+            return Certificate.objects.get(enrollment=enrollment, status=CertificateStatus.VALID)
+        certificate.serial = format_serial(certificate)
+        certificate.save(update_fields=["serial"])
+    return certificate
+
+
+def _temporary_serial():
+    from .models import new_public_code
+
+    return new_public_code()[:20]
+
+
+def format_serial(certificate):
+    """MKA-2026-000123: readable on the phone to a ministry clerk; the number is the row id."""
+    return f"{settings.CERTIFICATE_SERIAL_PREFIX}-{certificate.issued_at:%Y}-{certificate.pk:06d}"
+
+
+def snapshot(enrollment, name_latin=None, name_native=None):
+    """What the certificate says, copied now so later edits to the profile or course change nothing."""
+    profile = get_profile(enrollment.user)
+    course = enrollment.course
+    track = course.track
+    return {
+        "holder_name_latin": name_latin or profile.name_latin or enrollment.user.get_full_name() or enrollment.user.email,
+        "holder_name_native": profile.name_native if name_native is None else name_native,
+        "course_title": course.title,
+        "track_title": track.title if track else "",
+        "cme_credit_hours": course.cme_credit_hours,
+        "credit_type": course.cme_credit_type or "CME credit hours",
+        "completed_on": timezone.localdate(enrollment.completed_at),
+        "issuer": settings.CERTIFICATE_ISSUER,
+    }
+
+
+def render_pdf(certificate_id):
+    """Render the PDF from the snapshot and store it (tasks call this, never a request)."""
+    from .rendering import render_certificate_pdf
+
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None:
+        return None
+    pdf = render_certificate_pdf(certificate)
+    if certificate.pdf:
+        certificate.pdf.delete(save=False)
+    certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(pdf), save=False)
+    certificate.pdf_rendered_at = timezone.now()
+    certificate.save(update_fields=["pdf", "pdf_rendered_at"])
+    return certificate
+
+
+def revoke(certificate, reason, revoked_by):
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Give a reason for revoking the certificate."))
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.status != CertificateStatus.VALID:
+            raise CertificateError(_("Only a valid certificate can be revoked."))
+        certificate.status = CertificateStatus.REVOKED
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_reason = reason
+        certificate.revoked_by = revoked_by
+        certificate.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+    return certificate
+
+
+def current_version(certificate):
+    """Follow corrections to the certificate that replaced this one."""
+    seen = {certificate.pk}
+    while certificate.superseded_by_id and certificate.superseded_by_id not in seen:
+        certificate = certificate.superseded_by
+        seen.add(certificate.pk)
+    return certificate
+
+
+def find_by_serial(serial, surname):
+    """A third party's lookup: both the serial and the holder's surname must match."""
+    serial, surname = serial.strip().upper(), " ".join(surname.split()).casefold()
+    if not serial or not surname:
+        return None
+    certificate = Certificate.objects.filter(serial=serial).first()
+    if certificate and certificate.surname.casefold() == surname:
+        return certificate
+    return None
+
+
+def certificates_of(user):
+    return Certificate.objects.filter(enrollment__user=user).exclude(status=CertificateStatus.SUPERSEDED)
+
+
+# --- Name corrections ----------------------------------------------------------------
+
+
+def request_name_correction(user, certificate, name_latin, name_native, reason):
+    from .models import CorrectionStatus, NameCorrectionRequest
+
+    if certificate.enrollment.user_id != user.pk or certificate.status != CertificateStatus.VALID:
+        raise CertificateError(_("You can ask to correct only your own valid certificates."))
+    if NameCorrectionRequest.objects.filter(certificate=certificate, status=CorrectionStatus.PENDING).exists():
+        raise CertificateError(_("A correction for this certificate is already waiting for review."))
+    return NameCorrectionRequest.objects.create(
+        certificate=certificate, name_latin=name_latin, name_native=name_native, reason=reason
+    )
+
+
+def decide_name_correction(correction, approve, decided_by, note=""):
+    """Approving supersedes the old certificate with a corrected one; the old code then points to it."""
+    from .models import CorrectionStatus, NameCorrectionRequest
+    from .tasks import render_certificate_pdf
+
+    with transaction.atomic():
+        correction = NameCorrectionRequest.objects.select_for_update().select_related("certificate").get(pk=correction.pk)
+        if correction.status != CorrectionStatus.PENDING:
+            raise CertificateError(_("This request was already decided."))
+        correction.decided_by, correction.decided_at, correction.decision_note = decided_by, timezone.now(), note
+        if not approve:
+            correction.status = CorrectionStatus.REJECTED
+            correction.save()
+            return None
+        old = Certificate.objects.select_for_update().get(pk=correction.certificate_id)
+        if old.status != CertificateStatus.VALID:
+            raise CertificateError(_("Only a valid certificate can be corrected."))
+        old.status = CertificateStatus.SUPERSEDED
+        old.save(update_fields=["status"])
+        facts = {
+            field: getattr(old, field)
+            for field in ("course_title", "track_title", "cme_credit_hours", "credit_type", "completed_on", "issuer")
+        }
+        new = Certificate.objects.create(
+            enrollment=old.enrollment,
+            serial=_temporary_serial(),
+            holder_name_latin=correction.name_latin,
+            holder_name_native=correction.name_native,
+            **facts,
+        )
+        new.serial = format_serial(new)
+        new.save(update_fields=["serial"])
+        old.superseded_by = new
+        old.save(update_fields=["superseded_by"])
+        correction.status = CorrectionStatus.APPROVED
+        correction.save()
+        transaction.on_commit(lambda: render_certificate_pdf.delay(new.pk))
+    return new

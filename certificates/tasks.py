@@ -1,0 +1,17 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def issue_certificate(enrollment_id):
+    """Issue (once) and render the certificate of a completed enrollment."""
+    certificate = services.issue_certificate(enrollment_id)
+    if certificate is not None and not certificate.pdf:
+        services.render_pdf(certificate.pk)
+    return certificate.serial if certificate else None
+
+
+@shared_task
+def render_certificate_pdf(certificate_id):
+    services.render_pdf(certificate_id)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "certificates"
+urlpatterns = [
+    path("verify/", views.lookup, name="lookup"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+    path("certificates/<str:code>/pdf/", views.download, name="download"),
+    path("certificates/<str:code>/correction/", views.request_correction, name="request_correction"),
+]

@@ -1,0 +1,84 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from .admin_views import CorrectionDecisionView, RevokeView
+from .models import Certificate, NameCorrectionRequest
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Certificates change only through services (revoke, correct), never by editing fields."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+
+class CertificateViewSet(ModelViewSet):
+    model = Certificate
+    icon = "doc-full"
+    menu_label = _("Certificates")
+    menu_order = 220
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = [
+        TitleColumn("serial", label=_("Serial"), url_name="certificate_admin:inspect"),
+        "holder_name_latin",
+        "course_title",
+        Column("get_status_display", label=_("Status")),
+        "completed_on",
+        TitleColumn(
+            "revoke_label",
+            label="",
+            get_url=lambda certificate: reverse("certificate_revoke", args=[certificate.pk]) if certificate.is_valid else None,
+        ),
+    ]
+    list_filter = ["status", "issued_at"]
+    search_fields = ["serial", "holder_name_latin", "holder_name_native", "course_title", "public_code"]
+    form_fields = ["revoked_reason"]  # required by ModelViewSet; editing is refused by the policy
+
+
+class NameCorrectionViewSet(ModelViewSet):
+    model = NameCorrectionRequest
+    icon = "edit"
+    menu_label = _("Name corrections")
+    menu_order = 221
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    list_display = [
+        TitleColumn("certificate", label=_("Certificate"), url_name="certificate_correction"),
+        "name_latin",
+        Column("get_status_display", label=_("Status")),
+        "requested_at",
+    ]
+    list_filter = ["status"]
+    form_fields = ["decision_note"]
+
+
+register_permission_policy(Certificate, ReadOnlyPolicy(Certificate))
+register_permission_policy(NameCorrectionRequest, ReadOnlyPolicy(NameCorrectionRequest))
+certificate_viewset = CertificateViewSet("certificate_admin")
+correction_viewset = NameCorrectionViewSet("name_corrections")
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return [certificate_viewset, correction_viewset]
+
+
+@hooks.register("register_admin_urls")
+def register_certificate_admin_urls():
+    return [
+        path("certificate-tools/<int:pk>/revoke/", RevokeView.as_view(), name="certificate_revoke"),
+        path("certificate-tools/corrections/<int:pk>/", CorrectionDecisionView.as_view(), name="certificate_correction"),
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_certificate_log_actions(actions):
+    actions.register_action("certificates.revoke", _("Revoke certificate"), _("Certificate revoked"))
+    actions.register_action("certificates.name_correction", _("Name correction"), _("Name correction decided"))
