@@ -4,13 +4,13 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
 from . import services
-from .models import Certificate, CorrectionStatus, NameCorrectionRequest
+from .models import Certificate, CorrectionStatus, NameCorrectionRequest, RenderJob
 
 MANAGE_PERMISSION = "certificates.change_certificate"
 
@@ -92,3 +92,21 @@ class CorrectionDecisionView(ManageCertificatesMixin, FormView):
 
 def pending_corrections():
     return NameCorrectionRequest.objects.filter(status=CorrectionStatus.PENDING)
+
+
+class RerenderView(ManageCertificatesMixin, TemplateView):
+    """Start a bulk re-render and follow its progress (the page refreshes itself while it runs)."""
+
+    page_title = gettext_lazy("Re-render certificate PDFs")
+    template_name = "certificates/admin/rerender.html"
+
+    def post(self, request, *args, **kwargs):
+        job = services.start_rerender(requested_by=request.user)
+        log(instance=job, action="certificates.rerender", user=request.user, data={"total": job.total})
+        messages.success(request, gettext_lazy("Re-rendering started. Codes and certificate texts do not change."))
+        return redirect("certificate_rerender")
+
+    def get_context_data(self, **kwargs):
+        jobs = list(RenderJob.objects.select_related("requested_by")[:10])
+        running = any(job.finished_at is None for job in jobs)
+        return super().get_context_data(jobs=jobs, running=running, **kwargs)

@@ -54,6 +54,8 @@ def format_serial(certificate):
 
 def snapshot(enrollment, name_latin=None, name_native=None):
     """What the certificate says, copied now so later edits to the profile or course change nothing."""
+    from .designs import current_signatories
+
     profile = get_profile(enrollment.user)
     course = enrollment.course
     track = course.track
@@ -66,6 +68,7 @@ def snapshot(enrollment, name_latin=None, name_native=None):
         "credit_type": course.cme_credit_type or "CME credit hours",
         "completed_on": timezone.localdate(enrollment.completed_at),
         "issuer": settings.CERTIFICATE_ISSUER,
+        "signatories": current_signatories(),
     }
 
 
@@ -161,7 +164,9 @@ def decide_name_correction(correction, approve, decided_by, note=""):
         old.save(update_fields=["status"])
         facts = {
             field: getattr(old, field)
-            for field in ("course_title", "track_title", "cme_credit_hours", "credit_type", "completed_on", "issuer")
+            for field in (
+                "course_title", "track_title", "cme_credit_hours", "credit_type", "completed_on", "issuer", "signatories"
+            )
         }
         new = Certificate.objects.create(
             enrollment=old.enrollment,
@@ -178,3 +183,79 @@ def decide_name_correction(correction, approve, decided_by, note=""):
         correction.save()
         transaction.on_commit(lambda: render_certificate_pdf.delay(new.pk))
     return new
+
+
+# --- Bulk re-rendering -------------------------------------------------------------
+
+
+def start_rerender(requested_by=None, batch_size=25):
+    """Queue every certificate's PDF for re-rendering in batches; snapshots and codes stay as they are."""
+    from .models import RenderJob
+    from .tasks import render_batch
+
+    ids = list(Certificate.objects.order_by("pk").values_list("pk", flat=True))
+    job = RenderJob.objects.create(requested_by=requested_by, total=len(ids))
+    batches = [ids[start : start + batch_size] for start in range(0, len(ids), batch_size)]
+    if not batches:
+        RenderJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
+    transaction.on_commit(lambda: [render_batch.delay(job.pk, batch) for batch in batches])
+    return job
+
+
+def render_batch(job_id, certificate_ids):
+    from django.db.models import F
+
+    from .models import RenderJob
+
+    done = failed = 0
+    for certificate_id in certificate_ids:
+        try:
+            render_pdf(certificate_id)
+            done += 1
+        except Exception:  # one broken certificate must not stop the batch
+            logger.exception("Could not render certificate %s", certificate_id)
+            failed += 1
+    RenderJob.objects.filter(pk=job_id).update(done=F("done") + done, failed=F("failed") + failed)
+    RenderJob.objects.filter(pk=job_id, finished_at__isnull=True).filter(
+        total__lte=F("done") + F("failed")
+    ).update(finished_at=timezone.now())
+
+
+# --- Transcript --------------------------------------------------------------------
+
+
+def transcript(user):
+    """Valid certificates with hours, and totals per credit type."""
+    certificates = list(
+        Certificate.objects.filter(enrollment__user=user, status=CertificateStatus.VALID).order_by("completed_on")
+    )
+    totals = {}
+    for certificate in certificates:
+        totals[certificate.credit_type] = totals.get(certificate.credit_type, 0) + certificate.cme_credit_hours
+    return {"certificates": certificates, "totals": sorted(totals.items())}
+
+
+def transcript_file_name(user, certificates):
+    """Named after what it lists, so a new or revoked certificate means a new file."""
+    import hashlib
+
+    fingerprint = hashlib.sha256(
+        "|".join(f"{c.pk}:{c.serial}:{c.status}" for c in certificates).encode()
+    ).hexdigest()[:16]
+    return f"transcripts/{user.pk}-{fingerprint}.pdf"
+
+
+def render_transcript(user_id):
+    from django.contrib.auth import get_user_model
+    from django.core.files.storage import default_storage
+
+    from .transcripts import render_transcript_pdf
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return None
+    data = transcript(user)
+    name = transcript_file_name(user, data["certificates"])
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(render_transcript_pdf(user, data)))
+    return name

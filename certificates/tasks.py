@@ -15,3 +15,13 @@ def issue_certificate(enrollment_id):
 @shared_task
 def render_certificate_pdf(certificate_id):
     services.render_pdf(certificate_id)
+
+
+@shared_task
+def render_batch(job_id, certificate_ids):
+    services.render_batch(job_id, certificate_ids)
+
+
+@shared_task
+def render_transcript(user_id):
+    return services.render_transcript(user_id)

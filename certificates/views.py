@@ -104,3 +104,27 @@ def request_correction(request, code):
             messages.success(request, _("Your request is sent. You will find the corrected certificate on your dashboard once it is approved."))
         return redirect("courses:dashboard")
     return render(request, "certificates/request_correction.html", {"form": form, "certificate": certificate})
+
+
+@login_required
+def transcript(request):
+    return render(request, "certificates/transcript.html", services.transcript(request.user))
+
+
+@login_required
+def transcript_pdf(request):
+    from django.core.files.storage import default_storage
+
+    from .tasks import render_transcript
+
+    data = services.transcript(request.user)
+    name = services.transcript_file_name(request.user, data["certificates"])
+    if not default_storage.exists(name):
+        render_transcript.delay(request.user.pk)  # rendered by a worker, never in this request
+        if not default_storage.exists(name):
+            messages.info(request, _("Your transcript PDF is being prepared. Try the download again in a minute."))
+            return redirect("certificates:transcript")
+    response = FileResponse(default_storage.open(name, "rb"), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="cme-transcript.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -6,7 +6,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from .admin_views import CorrectionDecisionView, RevokeView
+from .admin_views import CorrectionDecisionView, RerenderView, RevokeView
 from .models import Certificate, NameCorrectionRequest
 
 
@@ -75,6 +75,7 @@ def register_certificate_admin_urls():
     return [
         path("certificate-tools/<int:pk>/revoke/", RevokeView.as_view(), name="certificate_revoke"),
         path("certificate-tools/corrections/<int:pk>/", CorrectionDecisionView.as_view(), name="certificate_correction"),
+        path("certificate-tools/rerender/", RerenderView.as_view(), name="certificate_rerender"),
     ]
 
 
@@ -82,3 +83,53 @@ def register_certificate_admin_urls():
 def register_certificate_log_actions(actions):
     actions.register_action("certificates.revoke", _("Revoke certificate"), _("Certificate revoked"))
     actions.register_action("certificates.name_correction", _("Name correction"), _("Name correction decided"))
+    actions.register_action("certificates.rerender", _("Re-render PDFs"), _("Certificate PDFs re-rendered"))
+
+
+@hooks.register("register_admin_menu_item")
+def register_rerender_menu_item():
+    from wagtail.admin.menu import AdminOnlyMenuItem
+
+    return AdminOnlyMenuItem(_("Re-render PDFs"), reverse("certificate_rerender"), icon_name="resubmit", order=222)
+
+
+# --- Certificate design (a snippet with a live preview) -------------------------------
+
+from wagtail.snippets.models import register_snippet  # noqa: E402
+from wagtail.snippets.views.snippets import CreateView as SnippetCreateView  # noqa: E402
+from wagtail.snippets.views.snippets import EditView as SnippetEditView  # noqa: E402
+from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
+
+from .designs import make_sole_active  # noqa: E402
+from .models import CertificateDesign  # noqa: E402
+
+
+class _SoleActiveDesignMixin:
+    def save_instance(self):
+        # form_valid runs this in a transaction: the others are deactivated in the same one.
+        instance = super().save_instance()
+        make_sole_active(instance)
+        return instance
+
+
+class CertificateDesignCreateView(_SoleActiveDesignMixin, SnippetCreateView):
+    pass
+
+
+class CertificateDesignEditView(_SoleActiveDesignMixin, SnippetEditView):
+    pass
+
+
+class CertificateDesignViewSet(SnippetViewSet):
+    model = CertificateDesign
+    icon = "doc-full"
+    menu_label = _("Certificate design")
+    menu_name = "certificate_design"
+    menu_order = 222
+    add_to_admin_menu = True
+    add_view_class = CertificateDesignCreateView
+    edit_view_class = CertificateDesignEditView
+    list_display = ["name", "is_active", "heading", "updated_at"]
+
+
+register_snippet(CertificateDesignViewSet)

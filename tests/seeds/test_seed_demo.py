@@ -1,6 +1,7 @@
 """The demo seed: complete, consistent and safe to run twice."""
 
 import io
+import re
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -9,6 +10,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtailmedia.models import get_media_model
 
+from certificates.models import Certificate, CertificateStatus
 from courses.models import (
     CatalogPage,
     CoursePage,
@@ -38,6 +40,7 @@ def _counts():
         "exams": Exam.objects.count(),
         "questions": Question.objects.count(),
         "exam attempts": ExamAttempt.objects.count(),
+        "certificates": Certificate.objects.count(),
     }
 
 
@@ -117,9 +120,14 @@ def test_seeded_accounts_can_log_in_and_staff_have_mfa(client):
     assert client.login(email="trainee@mka.example", password="mka-demo-trainee")
     trainee = User.objects.get(email="trainee@mka.example")
     assert has_complete_profile(trainee)
-    enrollment = trainee.enrollments.get()
+    enrollment = trainee.enrollments.get(course__slug="fundamentals-of-interventional-cardiology")
+    assert enrollment.completed_at is None
     assert enrollment.lesson_progress.filter(completed_at__isnull=False).count() == 1
     assert not enrollment.exam_attempts.exists()  # the exam unlocks after the last lesson
+    # ...and one other course done, with its passed exam, for a certificate in Cyrillic.
+    completed = trainee.enrollments.get(completed_at__isnull=False)
+    assert completed.course.slug == "echocardiography-for-clinicians"
+    assert completed.exam_attempts.get().passed
     second = User.objects.get(email="trainee2@mka.example")
     assert second.profile.name_native == "فاطمة الزهراء"
     completed = second.enrollments.get(completed_at__isnull=False)
@@ -142,6 +150,11 @@ def test_seeded_accounts_can_log_in_and_staff_have_mfa(client):
     text = out.getvalue()
     for email in (
         "trainee@mka.example",
+        "trainee2@mka.example",
+        "trainee3@mka.example",
+        "trainee4@mka.example",
+        "王伟",
+        "김알렉세이",
         "editor@mka.example",
         "publisher@mka.example",
         "admin@mka.example",
@@ -149,3 +162,57 @@ def test_seeded_accounts_can_log_in_and_staff_have_mfa(client):
         assert email in text
     assert "TOTP code:" in text
     assert "recovery codes" in text
+
+
+# The scripts the certificate PDF must set: the demo has a holder for each.
+SCRIPTS = {
+    "Cyrillic": re.compile(r"[\u0400-\u04ff]"),
+    "Arabic": re.compile(r"[\u0600-\u06ff]"),
+    "Han": re.compile(r"[\u4e00-\u9fff]"),
+    "Hangul": re.compile(r"[\uac00-\ud7af]"),
+}
+
+
+@pytest.mark.django_db
+def test_seeded_certificates_in_four_scripts_with_pdfs_issued_once(
+    client, django_capture_on_commit_callbacks
+):
+    # Run the after-commit work too (course_completed queues the eager certificate task):
+    # it must find the certificates the seed issued and add nothing.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _seed()
+    assert callbacks  # completions were announced
+    first = _counts()
+    certificates = list(Certificate.objects.select_related("enrollment__user"))
+    assert len(certificates) == first["certificates"] == 4
+    for certificate in certificates:
+        enrollment = certificate.enrollment
+        assert certificate.status == CertificateStatus.VALID
+        assert enrollment.completed_at is not None
+        assert enrollment.exam_attempts.filter(passed=True).count() == 1
+        assert certificate.holder_name_native == enrollment.user.profile.name_native
+        assert certificate.pdf, certificate.serial
+        with certificate.pdf.open("rb") as pdf:
+            assert pdf.read(4) == b"%PDF", certificate.serial
+    for script, pattern in SCRIPTS.items():
+        assert any(pattern.search(c.holder_name_native) for c in certificates), script
+    pdfs = {c.pk: (c.pdf.name, c.pdf_rendered_at) for c in certificates}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "created nothing" in _seed()
+    assert _counts() == first
+    # Same certificates, PDFs not rendered again.
+    assert {
+        c.pk: (c.pdf.name, c.pdf_rendered_at) for c in Certificate.objects.all()
+    } == pdfs
+
+    # A lost PDF file is rendered again on the next run; the certificate stays the same.
+    lost = certificates[0]
+    lost.pdf.storage.delete(lost.pdf.name)
+    assert "1 certificate PDFs" in _seed()
+    assert _counts() == first
+    lost.refresh_from_db()
+    assert lost.pdf.storage.exists(lost.pdf.name)
+
+    assert client.login(email="trainee3@mka.example", password="mka-demo-trainee3")
+    assert client.login(email="trainee4@mka.example", password="mka-demo-trainee4")

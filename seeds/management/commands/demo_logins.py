@@ -10,6 +10,7 @@ from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from certificates.models import Certificate, CertificateStatus
 from lms.accounts.models import User
 from seeds import datafiles
 
@@ -40,10 +41,11 @@ class Command(BaseCommand):
             f" Site:   {url}",
             f" Admin:  {url}admin/",
             "",
-            " Trainees (learner dashboard, catalog, lessons)",
+            " Trainees (learner dashboard, catalog, lessons, certificates)",
         ]
         for spec in accounts["trainees"]:
-            if not User.objects.filter(email=spec["email"]).exists():
+            user = User.objects.filter(email=spec["email"]).first()
+            if user is None:
                 missing.append(spec["email"])
                 continue
             profile = spec.get("profile", {})
@@ -51,6 +53,13 @@ class Command(BaseCommand):
             lines.append(
                 f"   {'':<26} {profile.get('name_latin', '')} / {profile.get('name_native', '')}"
             )
+            certificates = Certificate.objects.filter(
+                enrollment__user=user, status=CertificateStatus.VALID
+            ).order_by("pk")
+            for certificate in certificates:
+                lines.append(
+                    f"   {'':<26} certificate {certificate.serial}: {certificate.course_title}"
+                )
 
         lines += ["", " Staff (Wagtail admin; two-factor authentication is required)"]
         for spec in accounts["staff"]:

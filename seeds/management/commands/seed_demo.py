@@ -1,9 +1,11 @@
-"""Build the demo site from seeds/data/*.json: catalog, exams, lecturers, videos and demo accounts.
+"""Build the demo site from seeds/data/*.json: catalog, exams, lecturers, videos, demo accounts
+and the certificates of their completed courses.
 
 Idempotent: everything is looked up by a natural key (page slug under its parent, image
 and video title, lecturer name, user e-mail, an exam by its course) and updated in place,
 so a second run changes nothing and creates nothing. Pages are only re-published, and an
-exam's question bank only rewritten, when their data changed.
+exam's question bank only rewritten, when their data changed. A certificate is issued once
+per completed enrollment, and its PDF rendered only when it has none (or the file is gone).
 """
 
 import logging
@@ -28,6 +30,8 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtailmedia.models import get_media_model
 
+from certificates.models import Certificate, CertificateStatus
+from certificates.services import issue_certificate, render_pdf
 from courses.exam_services import ExamError, start_attempt, submit_attempt
 from courses.factories import (
     CatalogPageFactory,
@@ -97,13 +101,21 @@ class Command(BaseCommand):
         started = time.monotonic()
         verbose = options["verbosity"] >= 2
         seeder = DemoSeeder(self.stdout.write if verbose else lambda message: None)
-        # Every publish logs several lines (page log, eager search and reference-index tasks).
-        loggers = [logging.getLogger(name) for name in ("wagtail", "django_tasks")]
+        # Every publish logs several lines (page log, eager search and reference-index tasks);
+        # every completion runs the eager certificate task (Celery logs it, and kombu warns
+        # that the eager setup has no broker host).
+        quiet = {
+            "wagtail": logging.WARNING,
+            "django_tasks": logging.WARNING,
+            "celery": logging.WARNING,
+            "kombu": logging.ERROR,
+        }
+        loggers = [logging.getLogger(name) for name in quiet]
         levels = [logger.level for logger in loggers]
         try:
             if not verbose:
-                for logger in loggers:
-                    logger.setLevel(logging.WARNING)
+                for logger, level in zip(loggers, quiet.values(), strict=True):
+                    logger.setLevel(level)
             with transaction.atomic():
                 seeder.run()
         finally:
@@ -129,7 +141,10 @@ class DemoSeeder:
             "questions": 0,
             "users": 0,
             "exam attempts": 0,
+            "certificates": 0,
+            "certificate PDFs": 0,
         }
+        self.completed_enrollments = []
 
     def run(self):
         catalog_data = datafiles.load("catalog")
@@ -138,6 +153,7 @@ class DemoSeeder:
         self.courses = self.seed_catalog(catalog_data)
         self.seed_exams(datafiles.load("exams"))
         self.seed_accounts(datafiles.load("accounts"))
+        self.seed_certificates()
         self.update_search_index()
 
     # --- Media -----------------------------------------------------------------------
@@ -533,8 +549,31 @@ class DemoSeeder:
         if spec.get("completed"):
             # Completion needs a passed exam where the course has one (after the lessons).
             self.pass_exam(user, course, enrollment)
-        if done:
-            update_course_completion(enrollment)
+        if done and update_course_completion(enrollment):
+            self.completed_enrollments.append(enrollment)
+
+    def seed_certificates(self):
+        """The certificate of every completed demo course, with its PDF.
+
+        Completion also queues ``certificates.tasks.issue_certificate``, but only after the
+        seeding transaction commits (and on a real worker, whenever it gets to it): issue here,
+        through the same service, so the demo has its certificates as soon as the command ends.
+        The queued task then finds the certificate and its PDF and does nothing.
+        """
+        for enrollment in self.completed_enrollments:
+            existed = Certificate.objects.filter(
+                enrollment=enrollment, status=CertificateStatus.VALID
+            ).exists()
+            certificate = issue_certificate(enrollment.pk)
+            if certificate is None:
+                raise ValueError(f"No certificate for the completed enrollment {enrollment.pk}.")
+            if not existed:
+                self.created["certificates"] += 1
+                self.log(f"Issued certificate {certificate.serial} to {enrollment.user.email}")
+            if not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name):
+                render_pdf(certificate.pk)
+                self.created["certificate PDFs"] += 1
+                self.log(f"Rendered the PDF of certificate {certificate.serial}")
 
     # --- Report ----------------------------------------------------------------------
 
@@ -555,6 +594,7 @@ class DemoSeeder:
             "users": User.objects.count(),
             "enrollments": Enrollment.objects.count(),
             "exam attempts": ExamAttempt.objects.count(),
+            "certificates": Certificate.objects.filter(status=CertificateStatus.VALID).count(),
         }
         created = (
             ", ".join(f"{count} {name}" for name, count in self.created.items() if count)
