@@ -95,13 +95,13 @@ def register_rerender_menu_item():
 
 # --- Certificate design (a snippet with a live preview) -------------------------------
 
-from wagtail.snippets.models import register_snippet  # noqa: E402
-from wagtail.snippets.views.snippets import CreateView as SnippetCreateView  # noqa: E402
-from wagtail.snippets.views.snippets import EditView as SnippetEditView  # noqa: E402
-from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import CreateView as SnippetCreateView
+from wagtail.snippets.views.snippets import EditView as SnippetEditView
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .designs import make_sole_active  # noqa: E402
-from .models import CertificateDesign  # noqa: E402
+from .designs import make_sole_active
+from .models import CertificateDesign
 
 
 class _SoleActiveDesignMixin:

@@ -19,9 +19,14 @@ from wagtail.images.tests.utils import get_test_image_file
 
 from certificates import services
 from certificates.designs import active_design, make_sole_active, sample_certificate
-from certificates.models import Certificate, CertificateDesign, CertificateSignatory, NameCorrectionRequest
+from certificates.models import (
+    Certificate,
+    CertificateDesign,
+    CertificateSignatory,
+    NameCorrectionRequest,
+)
 from certificates.rendering import render_certificate_html, render_certificate_pdf
-from certificates.wagtail_hooks import CertificateDesignViewSet  # noqa: F401 (registers the snippet)
+from certificates.wagtail_hooks import CertificateDesignViewSet
 from lms.accounts.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
