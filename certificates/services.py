@@ -65,7 +65,7 @@ def snapshot(enrollment, name_latin=None, name_native=None):
         "course_title": course.title,
         "track_title": track.title if track else "",
         "cme_credit_hours": course.cme_credit_hours,
-        "credit_type": course.cme_credit_type or "CME credit hours",
+        "credit_type": course.cme_credit_type or "Medical Korea Academy CME",
         "completed_on": timezone.localdate(enrollment.completed_at),
         "issuer": settings.CERTIFICATE_ISSUER,
         "signatories": current_signatories(),

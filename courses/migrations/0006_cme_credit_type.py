@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='coursepage',
             name='cme_credit_type',
-            field=models.CharField(blank=True, default='CME credit hours', help_text='Printed on the certificate next to the hours, e.g. “Korean Medical Association CME credits”.', max_length=200, verbose_name='credit type or accrediting body'),
+            field=models.CharField(blank=True, default='Medical Korea Academy CME', help_text='Printed on the certificate next to the hours, e.g. “Korean Medical Association CME credits”.', max_length=200, verbose_name='credit type or accrediting body'),
         ),
     ]

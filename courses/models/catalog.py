@@ -115,7 +115,7 @@ class CoursePage(Page):
         _("credit type or accrediting body"),
         max_length=200,
         blank=True,
-        default="CME credit hours",
+        default="Medical Korea Academy CME",
         help_text=_("Printed on the certificate next to the hours, e.g. “Korean Medical Association CME credits”."),
     )
     estimated_hours = models.DecimalField(_("estimated study hours"), max_digits=5, decimal_places=1, default=1)

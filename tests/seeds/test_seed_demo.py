@@ -202,9 +202,7 @@ def test_seeded_certificates_in_four_scripts_with_pdfs_issued_once(
         assert "created nothing" in _seed()
     assert _counts() == first
     # Same certificates, PDFs not rendered again.
-    assert {
-        c.pk: (c.pdf.name, c.pdf_rendered_at) for c in Certificate.objects.all()
-    } == pdfs
+    assert {c.pk: (c.pdf.name, c.pdf_rendered_at) for c in Certificate.objects.all()} == pdfs
 
     # A lost PDF file is rendered again on the next run; the certificate stays the same.
     lost = certificates[0]
