@@ -1,5 +1,7 @@
 import pytest
 
+from lms import celery_app
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
@@ -27,3 +29,16 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def _celery_tasks_run_in_process(request):
+    """Tasks run inline in tests, even where a broker is configured (the CI's second pass);
+    only the tests marked ``services`` talk to a real worker."""
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
