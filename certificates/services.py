@@ -1,5 +1,6 @@
 """Issuing, rendering, verifying and revoking certificates."""
 
+import hashlib
 import logging
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from courses.models import Enrollment
 from lms.accounts.services import get_profile
 
-from .models import Certificate, CertificateStatus
+from .models import Certificate, CertificateStatus, new_public_code
 
 logger = logging.getLogger(__name__)
 
@@ -33,18 +34,18 @@ def issue_certificate(enrollment_id):
             return existing
         try:
             with transaction.atomic():
-                certificate = Certificate.objects.create(enrollment=enrollment, serial=_temporary_serial(), **snapshot(enrollment))
+                certificate = _create_with_serial(enrollment=enrollment, **snapshot(enrollment))
         except IntegrityError:  # issued by a concurrent run of the task
             return Certificate.objects.get(enrollment=enrollment, status=CertificateStatus.VALID)
-        certificate.serial = format_serial(certificate)
-        certificate.save(update_fields=["serial"])
     return certificate
 
 
-def _temporary_serial():
-    from .models import new_public_code
-
-    return new_public_code()[:20]
+def _create_with_serial(**fields):
+    """The serial is built from the row id, so the row gets a placeholder first."""
+    certificate = Certificate.objects.create(serial=new_public_code()[:20], **fields)
+    certificate.serial = format_serial(certificate)
+    certificate.save(update_fields=["serial"])
+    return certificate
 
 
 def format_serial(certificate):
@@ -168,15 +169,12 @@ def decide_name_correction(correction, approve, decided_by, note=""):
                 "course_title", "track_title", "cme_credit_hours", "credit_type", "completed_on", "issuer", "signatories"
             )
         }
-        new = Certificate.objects.create(
+        new = _create_with_serial(
             enrollment=old.enrollment,
-            serial=_temporary_serial(),
             holder_name_latin=correction.name_latin,
             holder_name_native=correction.name_native,
             **facts,
         )
-        new.serial = format_serial(new)
-        new.save(update_fields=["serial"])
         old.superseded_by = new
         old.save(update_fields=["superseded_by"])
         correction.status = CorrectionStatus.APPROVED
@@ -237,8 +235,6 @@ def transcript(user):
 
 def transcript_file_name(user, certificates):
     """Named after what it lists, so a new or revoked certificate means a new file."""
-    import hashlib
-
     fingerprint = hashlib.sha256(
         "|".join(f"{c.pk}:{c.serial}:{c.status}" for c in certificates).encode()
     ).hexdigest()[:16]
