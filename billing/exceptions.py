@@ -1,0 +1,2 @@
+class BillingError(Exception):
+    """A billing rule said no; the message is meant for the person who asked."""
