@@ -1,0 +1,2 @@
+class AlumniError(Exception):
+    """An alumni rule said no; the message is meant for the person who asked."""
