@@ -43,6 +43,9 @@ class Certificate(models.Model):
     credit_type = models.CharField(max_length=200, blank=True)
     completed_on = models.DateField()
     issuer = models.CharField(max_length=200)
+    # The holder's interface language at issue (ru, ar): the wording is printed in it under the
+    # English. Empty for English, and for certificates issued before certificates were bilingual.
+    language = models.CharField(max_length=10, blank=True)
     # Who signs, copied from the active design on issue: [{"name", "title", "signature_image_id"}].
     # Empty for certificates issued before designs existed: those print the default signatories.
     signatories = models.JSONField(default=list, blank=True)

@@ -14,7 +14,8 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, translation
+from django.utils import dateformat, formats, translation
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +181,28 @@ def resolve_design(certificate, design=ACTIVE):
     return active_design()
 
 
+def second_language_wording(certificate, hours):
+    """The certificate's fixed wording in the holder's language (Russian, Arabic), printed small
+    under the English so a ministry clerk and the holder both read it; None for English."""
+    language = certificate.language
+    if not language or language == "en" or language not in dict(settings.LANGUAGES):
+        return None
+    with translation.override(language):
+        return {
+            "lang": language,
+            "dir": "rtl" if translation.get_language_bidi() else "ltr",
+            "title": gettext("Certificate of completion"),
+            "certify": gettext("This is to certify that"),
+            "completed": gettext("has successfully completed the course"),
+            # A label, not a plural: hours can be 1.5, which Russian and Arabic plural rules don't cover.
+            "credits": gettext("CME credit hours: %(hours)s") % {"hours": hours},
+            "completed_on": gettext("Completed on %(date)s")
+            % {"date": formats.date_format(certificate.completed_on, "DATE_FORMAT")},
+            "serial": gettext("Serial No."),
+            "verify": gettext("Verify at"),
+        }
+
+
 def certificate_context(certificate, design=ACTIVE):
     """The template context: every printed fact comes from the certificate's snapshot.
 
@@ -204,6 +227,7 @@ def certificate_context(certificate, design=ACTIVE):
         "hours": hours,
         "hours_label": "CME credit hour" if hours == "1" else "CME credit hours",
         "credit_type": certificate.credit_type,
+        "second": second_language_wording(certificate, hours),
         "completed_on": completed_on,
         "issuer": certificate.issuer,
         "serial": certificate.serial,

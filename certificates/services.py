@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Enrollment
-from lms.accounts.services import get_profile
+from lms.accounts.services import get_profile, user_language
 
 from .models import Certificate, CertificateStatus, new_public_code
 
@@ -69,8 +69,15 @@ def snapshot(enrollment, name_latin=None, name_native=None):
         "credit_type": course.cme_credit_type or "Medical Korea Academy CME",
         "completed_on": timezone.localdate(enrollment.completed_at),
         "issuer": settings.CERTIFICATE_ISSUER,
+        "language": second_language(enrollment.user),
         "signatories": current_signatories(),
     }
+
+
+def second_language(user):
+    """The language printed under the English wording: the holder's, when it is not English."""
+    language = user_language(user)
+    return "" if language == "en" else language
 
 
 def render_pdf(certificate_id):
@@ -166,7 +173,8 @@ def decide_name_correction(correction, approve, decided_by, note=""):
         facts = {
             field: getattr(old, field)
             for field in (
-                "course_title", "track_title", "cme_credit_hours", "credit_type", "completed_on", "issuer", "signatories"
+                "course_title", "track_title", "cme_credit_hours", "credit_type", "completed_on", "issuer", "language",
+                "signatories",
             )
         }
         new = _create_with_serial(

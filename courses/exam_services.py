@@ -10,8 +10,24 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import AttemptQuestion, AttemptState, Enrollment, Exam, ExamAttempt, ExtraAttemptGrant, QuestionKind, Scoring
-from .services import AccessDenied, LearningError, can_study, get_enrollment, required_lessons_done, update_course_completion
+from .models import (
+    AttemptQuestion,
+    AttemptState,
+    Enrollment,
+    Exam,
+    ExamAttempt,
+    ExtraAttemptGrant,
+    QuestionKind,
+    Scoring,
+)
+from .services import (
+    AccessDenied,
+    LearningError,
+    can_study,
+    get_enrollment,
+    required_lessons_done,
+    update_course_completion,
+)
 
 
 class ExamError(LearningError):

@@ -10,11 +10,21 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Locale, Page
 
 from lms.accounts.services import has_complete_profile, is_staff_user
 
 from .access import can_access
-from .models import CoursePage, Enrollment, Exam, ExamAttempt, Level, LessonPage, LessonProgress, TrackPage
+from .models import (
+    CoursePage,
+    Enrollment,
+    Exam,
+    ExamAttempt,
+    LessonPage,
+    LessonProgress,
+    Level,
+    TrackPage,
+)
 from .signals import course_completed
 
 
@@ -70,6 +80,7 @@ def catalog_listing(catalog, params):
         results = courses.select_related("cover_image").order_by("-level", "title")
     page = Paginator(results, CATALOG_PAGE_SIZE).get_page(params.get("page"))
     _attach_tracks(page.object_list)
+    attach_content_languages(page.object_list)
     return {
         "courses": page,
         "tracks": tracks,
@@ -91,31 +102,96 @@ def _attach_tracks(courses):
         course.__dict__["track"] = tracks.get(course.path[: -CoursePage.steplen])
 
 
+def attach_content_languages(pages):
+    """Set ``page.content_languages``: the interface languages it is really translated into.
+
+    A live page that is not an alias counts; an alias only repeats another language's text.
+    One query for the whole list.
+    """
+    pages = list(pages)
+    if not pages:
+        return
+    found = {}
+    for key, code in (
+        Page.objects.live()
+        .filter(translation_key__in={page.translation_key for page in pages}, alias_of__isnull=True)
+        .values_list("translation_key", "locale__language_code")
+    ):
+        found.setdefault(key, set()).add(code)
+    for page in pages:
+        codes = found.get(page.translation_key, set())
+        page.__dict__["content_languages"] = [(code, name) for code, name in settings.LANGUAGES if code in codes]
+
+
+def localized_pages(pages):
+    """{pk: the live translation of each page in the active language (else the page itself)}.
+
+    Enrollments and progress point at the English pages; links should open the trainee's
+    language version. One query for any number of pages.
+    """
+    pages = [page for page in pages if page is not None]
+    if not pages:
+        return {}
+    try:
+        locale = Locale.get_active()
+    except (LookupError, Locale.DoesNotExist):
+        return {page.pk: page for page in pages}
+    by_model = {}
+    for page in pages:
+        if page.locale_id != locale.pk:
+            by_model.setdefault(type(page), []).append(page)
+    translations = {}
+    for model, group in by_model.items():
+        for page in model.objects.live().filter(
+            locale=locale, translation_key__in={page.translation_key for page in group}
+        ):
+            translations[page.translation_key] = page
+    return {page.pk: translations.get(page.translation_key, page) for page in pages}
+
+
+def _completed_lesson_ids(enrollment, lessons):
+    """pks of ``lessons`` (in whichever language) whose lesson the trainee has completed."""
+    if enrollment is None:
+        return set()
+    keys = set(
+        LessonProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False).values_list(
+            "lesson__translation_key", flat=True
+        )
+    )
+    return {lesson.pk for lesson in lessons if lesson.translation_key in keys}
+
+
 # --- Enrollment --------------------------------------------------------------------
 
 
 def get_enrollment(user, course):
+    """The enrollment in ``course`` (in any of its translations: they share one enrollment)."""
     if not user.is_authenticated:
         return None
-    return Enrollment.objects.filter(user=user, course=course).first()
+    return Enrollment.objects.filter(user=user, course=course.canonical).first()
 
 
 def enroll(user, course):
-    """Enroll ``user`` in ``course``; enrolling twice returns the existing enrollment."""
+    """Enroll ``user`` in ``course``; enrolling twice returns the existing enrollment.
+
+    A translated course enrolls in the original (English) course page: one enrollment,
+    whichever language the trainee studies in.
+    """
+    shown, course = course, course.canonical
     existing = get_enrollment(user, course)
     if existing:
         return existing
     if not can_access(user, course):
-        raise AccessDenied(_("“%(course)s” is an advanced course: it needs a purchase first.") % {"course": course.title})
+        raise AccessDenied(_("“%(course)s” is an advanced course: it needs a purchase first.") % {"course": shown.title})
     if not has_complete_profile(user):
         raise ProfileIncomplete(_("Please complete your profile before you enroll."))
     prerequisite = course.prerequisite
     if prerequisite and not Enrollment.objects.filter(
-        user=user, course=prerequisite, completed_at__isnull=False
+        user=user, course=prerequisite.canonical, completed_at__isnull=False
     ).exists():
         raise PrerequisiteNotMet(
             _("Complete the course “%(prerequisite)s” before you enroll in “%(course)s”.")
-            % {"prerequisite": prerequisite.title, "course": course.title}
+            % {"prerequisite": (shown.prerequisite or prerequisite).localized.title, "course": shown.title}
         )
     try:
         with transaction.atomic():
@@ -132,7 +208,7 @@ def can_study(user, course, enrollment=None):
     if is_staff_user(user):
         return True
     enrollment = enrollment or get_enrollment(user, course)
-    return enrollment is not None and can_access(user, course)
+    return enrollment is not None and can_access(user, course.canonical)
 
 
 def can_view_lesson(user, lesson, enrollment=None):
@@ -170,6 +246,7 @@ def _progress_for_update(enrollment, lesson):
 
 def record_progress(user, lesson, position, watched):
     """Store a player beacon: idempotent, never backwards, capped at the video's duration."""
+    lesson = lesson.canonical  # progress is kept on the original lesson, whatever its language
     enrollment = get_enrollment(user, lesson.course)
     if enrollment is None or not can_view_lesson(user, lesson, enrollment):
         raise AccessDenied(_("You do not have access to this lesson."))
@@ -204,6 +281,7 @@ def record_progress(user, lesson, position, watched):
 
 def mark_lesson_done(user, lesson):
     """Complete a lesson without a video (reading, notes) by an explicit click."""
+    lesson = lesson.canonical
     enrollment = get_enrollment(user, lesson.course)
     if enrollment is None or not can_view_lesson(user, lesson, enrollment):
         raise AccessDenied(_("You do not have access to this lesson."))
@@ -253,6 +331,9 @@ def update_course_completion(enrollment):
         enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if enrollment.completed_at is not None:
             return True
+        if enrollment.lessons_completed_at is None and required_lessons_done(enrollment):
+            enrollment.lessons_completed_at = timezone.now()
+            enrollment.save(update_fields=["lessons_completed_at"])
         if not completion_requirements_met(enrollment):
             return False
         enrollment.completed_at = timezone.now()
@@ -266,33 +347,31 @@ def update_course_completion(enrollment):
 
 
 def course_page_state(user, course):
+    """What the course page shows; ``course`` may be a translation (its lessons are listed)."""
     enrollment = get_enrollment(user, course)
     lessons = list(course.lessons())
-    completed_ids = set()
-    if enrollment:
-        completed_ids = set(
-            LessonProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False).values_list(
-                "lesson_id", flat=True
-            )
-        )
+    completed_ids = _completed_lesson_ids(enrollment, lessons)
     prerequisite = course.prerequisite
+    if prerequisite:
+        prerequisite = prerequisite.localized
     return {
         "enrollment": enrollment,
         "lessons": lessons,
         "completed_lesson_ids": completed_ids,
-        "can_access": can_access(user, course),
+        "can_access": can_access(user, course.canonical),
         "can_view_lessons": enrollment is not None or is_staff_user(user),
         "profile_complete": user.is_authenticated and has_complete_profile(user),
         "prerequisite": prerequisite if prerequisite and prerequisite.live else None,
         "next_lesson": _next_lesson(lessons, completed_ids, enrollment),
         "lecturers": [cl.lecturer for cl in course.course_lecturers.select_related("lecturer__photo")],
-        "exam": Exam.objects.filter(course=course).first(),
+        "exam": Exam.objects.filter(course=course.canonical).first(),
     }
 
 
 def _next_lesson(lessons, completed_ids, enrollment):
     if enrollment and enrollment.last_lesson_id:
-        last = next((lesson for lesson in lessons if lesson.pk == enrollment.last_lesson_id), None)
+        key = enrollment.last_lesson.translation_key
+        last = next((lesson for lesson in lessons if lesson.translation_key == key), None)
         if last and last.pk not in completed_ids:
             return last
     return next((lesson for lesson in lessons if lesson.pk not in completed_ids), lessons[0] if lessons else None)
@@ -306,9 +385,11 @@ def lesson_page_state(user, lesson):
     progress = None
     completed_ids = set()
     if enrollment:
-        records = list(LessonProgress.objects.filter(enrollment=enrollment))
-        completed_ids = {record.lesson_id for record in records if record.completed_at}
-        progress = next((record for record in records if record.lesson_id == lesson.pk), None)
+        # Progress is stored on the original lessons: match them to these by translation key.
+        records = list(LessonProgress.objects.filter(enrollment=enrollment).select_related("lesson"))
+        done_keys = {record.lesson.translation_key for record in records if record.completed_at}
+        completed_ids = {item.pk for item in lessons if item.translation_key in done_keys}
+        progress = next((r for r in records if r.lesson.translation_key == lesson.translation_key), None)
     return {
         "course": course,
         "enrollment": enrollment,
@@ -328,6 +409,8 @@ class CourseProgress:
     required_total: int
     required_done: int
     continue_lesson: LessonPage | None
+    # The course in the trainee's language where a translation exists (links, titles).
+    course: CoursePage | None = None
 
     @property
     def percent(self):
@@ -352,7 +435,7 @@ def dashboard(user):
         LessonPage.objects.live()
         .filter(reduce(or_, (Q(path__startswith=e.course.path, depth=e.course.depth + 1) for e in enrollments)))
         .order_by("path")
-        .only("pk", "path", "depth", "title", "url_path", "is_required")
+        .only("pk", "path", "depth", "title", "url_path", "is_required", "locale_id", "translation_key")
     )
     done = set(
         LessonProgress.objects.filter(enrollment__in=enrollments, completed_at__isnull=False).values_list(
@@ -373,6 +456,15 @@ def dashboard(user):
             continue_lesson=continue_lesson,
         )
         (completed if enrollment.is_completed else in_progress).append(item)
+    # Links open the trainee's language version; the records stay on the original pages.
+    items = in_progress + completed
+    localized = localized_pages(
+        [item.enrollment.course for item in items] + [item.continue_lesson for item in items]
+    )
+    for item in items:
+        item.course = localized[item.enrollment.course.pk]
+        if item.continue_lesson is not None:
+            item.continue_lesson = localized[item.continue_lesson.pk]
     return {"in_progress": in_progress, "completed": completed}
 
 

@@ -116,7 +116,12 @@ def dashboard(request):
 
 
 def _live_course(course_id):
-    return get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+    """The course to show (in the active language where translated) and the original it translates.
+
+    Exams and attempts belong to the original course, whichever translation links here.
+    """
+    course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+    return course.localized, course.canonical
 
 
 def _own_attempt(request, attempt_id):
@@ -130,22 +135,23 @@ def _answers_from(post):
     """{position: [option ids]} from fields named q<position>."""
     answers = {}
     for key in post:
-        if key.startswith("q") and key[1:].isdigit():
+        # ASCII digits only: "q²" or "q١" pass str.isdigit() but int() refuses them.
+        if key.startswith("q") and key[1:].isascii() and key[1:].isdigit() and len(key) <= 6:
             answers[int(key[1:])] = [value for value in post.getlist(key) if value]
     return answers
 
 
 @login_required
 def exam_overview(request, course_id):
-    course = _live_course(course_id)
+    course, original = _live_course(course_id)
     if request.method == "POST":
         try:
-            attempt = exam_services.start_attempt(request.user, course)
+            attempt = exam_services.start_attempt(request.user, original)
         except services.LearningError as error:
             messages.error(request, str(error))
             return redirect("courses:exam", course_id=course.pk)
         return redirect("courses:attempt", attempt_id=attempt.pk)
-    status = exam_services.exam_status(request.user, course)
+    status = exam_services.exam_status(request.user, original)
     if status.exam is None:
         raise Http404
     return render(request, "courses/exam.html", {"course": course, "status": status, "exam": status.exam})
@@ -177,7 +183,7 @@ def attempt_page(request, attempt_id):
         {
             "attempt": attempt,
             "exam": attempt.exam,
-            "course": attempt.exam.course,
+            "course": attempt.exam.course.localized,
             "questions": attempt.questions.select_related("image").only(
                 "position", "kind", "text", "image", "options", "selected_option_ids", "attempt_id"
             ),
@@ -207,6 +213,6 @@ def attempt_result(request, attempt_id):
     attempt = _own_attempt(request, attempt_id)
     if attempt.is_open:
         return redirect("courses:attempt", attempt_id=attempt.pk)
-    context = {"attempt": attempt, "exam": attempt.exam, "course": attempt.exam.course}
+    context = {"attempt": attempt, "exam": attempt.exam, "course": attempt.exam.course.localized}
     context.update(exam_services.attempt_feedback(attempt))
     return render(request, "courses/attempt_result.html", context)

@@ -11,7 +11,6 @@ from .catalog import (  # noqa: F401
     Level,
     TrackPage,
 )
-from .learning import Enrollment, LessonProgress  # noqa: F401
 from .exams import (  # noqa: F401
     AttemptQuestion,
     AttemptState,
@@ -22,3 +21,4 @@ from .exams import (  # noqa: F401
     QuestionKind,
     Scoring,
 )
+from .learning import Enrollment, LessonProgress  # noqa: F401

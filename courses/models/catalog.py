@@ -3,6 +3,8 @@ import mimetypes
 from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.module_loading import import_string
+from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
@@ -44,6 +46,36 @@ class Lecturer(index.Indexed, models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.hospital})"
+
+
+def default_language_code():
+    return get_supported_language_variant(settings.LANGUAGE_CODE)
+
+
+class CanonicalPageMixin:
+    """Translated pages share one identity: the page in the default locale.
+
+    Enrollments, lesson progress, exams, attempts and certificates are keyed to the
+    original (English) course or lesson, whichever translation the trainee opens, so a
+    trainee may switch languages mid-course and keep their progress.
+    """
+
+    @cached_property
+    def canonical(self):
+        cached_locale = self._state.fields_cache.get("locale")
+        if cached_locale is not None and cached_locale.language_code == default_language_code():
+            return self
+        original = (
+            type(self)
+            .objects.filter(translation_key=self.translation_key, locale__language_code=default_language_code())
+            .first()
+        )
+        return self if original is None or original.pk == self.pk else original
+
+    @property
+    def is_untranslated(self):
+        """An alias of another locale's page: it shows that page's (English) text."""
+        return self.alias_of_id is not None
 
 
 class CatalogPage(Page):
@@ -100,7 +132,7 @@ class TrackPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(CanonicalPageMixin, Page):
     summary = models.TextField(_("summary"), max_length=400)
     description = RichTextField(_("description"), blank=True)
     learning_outcomes = StreamField(
@@ -184,6 +216,10 @@ class CoursePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_page_state(request.user, self))
+        # Other apps (billing: offers, seat codes) add boxes to the enrollment column
+        # without courses importing them: callables (request, course, context) -> dict or None.
+        panels = (import_string(path)(request, self, context) for path in settings.COURSE_PAGE_PANELS)
+        context["access_panels"] = [panel for panel in panels if panel]
         return context
 
 
@@ -194,7 +230,7 @@ class CourseLecturer(Orderable):
     panels = [FieldPanel("lecturer")]
 
 
-class LessonPage(Page):
+class LessonPage(CanonicalPageMixin, Page):
     """One lesson: a video with notes, or notes alone. Visible to enrolled learners only."""
 
     video = models.ForeignKey(

@@ -15,10 +15,16 @@ class Enrollment(models.Model):
     )
     last_activity_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When every required lesson was first done (the reports' funnel counts it without
+    # recomputing each learner's lessons). Not cleared if an editor adds a lesson later.
+    lessons_completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_enrollment_per_course")]
-        indexes = [models.Index(fields=["course", "completed_at"])]
+        indexes = [
+            models.Index(fields=["course", "completed_at"]),
+            models.Index(fields=["course", "lessons_completed_at"]),
+        ]
         ordering = ["-enrolled_at"]
 
     def __str__(self):

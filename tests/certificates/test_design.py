@@ -26,7 +26,6 @@ from certificates.models import (
     NameCorrectionRequest,
 )
 from certificates.rendering import render_certificate_html, render_certificate_pdf
-from certificates.wagtail_hooks import CertificateDesignViewSet
 from lms.accounts.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from django.utils import timezone
 
 from certificates import services, tasks
 from certificates.models import Certificate, CertificateStatus
-from courses.models import Enrollment, LessonProgress
 from courses.factories import LessonPageFactory
+from courses.models import Enrollment
 from lms.accounts.factories import StaffUserFactory, TraineeFactory
 
 
@@ -59,6 +59,23 @@ def test_the_snapshot_does_not_follow_later_changes(certificate, completed_enrol
     assert certificate.credit_type == "KMA CME credits"
 
 
+def test_the_certificate_is_worded_in_the_holders_language_at_issue(completed_enrollment):
+    profile = completed_enrollment.user.profile
+    profile.preferred_language = "ru"
+    profile.save()
+    certificate = services.issue_certificate(completed_enrollment.pk)
+    assert certificate.language == "ru"
+    # Changing the interface language later changes no certificate already issued.
+    profile.preferred_language = "ar"
+    profile.save()
+    certificate.refresh_from_db()
+    assert certificate.language == "ru"
+
+
+def test_an_english_speaking_holder_gets_an_english_only_certificate(certificate):
+    assert certificate.language == ""
+
+
 def test_the_verify_page_shows_a_valid_certificate_without_login(client, certificate):
     html = client.get(reverse("certificates:verify", args=[certificate.public_code])).content.decode()
     assert "Valid certificate" in html
@@ -107,7 +124,8 @@ def test_a_third_party_finds_a_certificate_by_serial_and_surname(client, certifi
 
 
 def test_lookups_are_rate_limited(client, settings, certificate):
-    settings.CERTIFICATE_LOOKUPS_RATE = "3/m"
+    # django-ratelimit counts in fixed windows: a day-long one cannot roll over mid-test.
+    settings.CERTIFICATE_LOOKUPS_RATE = "3/d"
     from django.core.cache import cache
 
     cache.clear()

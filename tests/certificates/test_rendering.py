@@ -167,9 +167,11 @@ def test_exactly_one_a4_landscape_page(rendered, script):
     assert float(box.height) == pytest.approx(A4_LANDSCAPE[1], abs=1)
 
 
-def test_a_long_title_and_long_names_still_fit_on_one_page():
+@pytest.mark.parametrize("language", ["", "ru", "ar"])
+def test_a_long_title_and_long_names_still_fit_on_one_page(language):
     pdf = render_certificate_pdf(
         make_certificate(
+            language=language,
             holder_name_latin="Maria Fernanda de los Ángeles Gutiérrez-Villanueva Oyunchimeg",
             holder_name_native="Мария Фернанда де лос Анхелес Гутьеррес-Вильянуэва",
             course_title="Advanced Structural Heart Interventions: Transcatheter Aortic Valve "
@@ -297,3 +299,29 @@ def test_rendering_reads_nothing_but_the_snapshot():
     with pytest.raises(Certificate.enrollment.RelatedObjectDoesNotExist):
         cert.enrollment  # noqa: B018
     assert pdf_text(render_certificate_pdf(cert))
+
+
+# --- Bilingual wording -------------------------------------------------------------------
+
+
+def test_the_wording_is_printed_again_in_the_holders_russian():
+    text = normalised(pdf_text(render_certificate_pdf(make_certificate(language="ru"))))
+    assert "Certificate of Completion" in text and "This is to certify that" in text
+    assert "Сертификат об окончании курса" in text
+    assert "Настоящим удостоверяется, что" in text
+    assert "Завершён 23 ноября 2026 г." in text
+    assert "Кредитные часы НМО: 12" in text
+
+
+def test_the_arabic_wording_is_tagged_right_to_left():
+    certificate = make_certificate(language="ar", holder_name_latin="Fatima Al-Zahra", holder_name_native="فاطمة الزهراء")
+    html = render_certificate_html(certificate)
+    assert '<p class="second second-title" lang="ar" dir="rtl">شهادة إتمام</p>' in html
+    text = normalised(pdf_text(render_certificate_pdf(certificate)))
+    assert normalised("شهادة إتمام") in text or normalised("شهادة إتمام")[::-1] in text
+
+
+def test_an_english_certificate_has_no_second_language():
+    html = render_certificate_html(make_certificate(language=""))
+    assert 'class="second' not in html
+    assert "Сертификат" not in html

@@ -2,7 +2,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from certificates import tasks
 from certificates.models import Certificate, RenderJob
 from lms.accounts.factories import StaffUserFactory
 
