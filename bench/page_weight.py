@@ -54,7 +54,7 @@ def main():
         page.goto(args.base + "/accounts/login/")
         page.fill("input[name=login]", args.email)
         page.fill("input[name=password]", args.password)
-        page.locator("form button[type=submit]").first.click()
+        page.locator("main form button[type=submit]").first.click()
         page.wait_for_load_state()
 
         page.goto(args.base + "/courses/")

@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "lms.accounts"
     label = "accounts"
     verbose_name = "Accounts and trainee profiles"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import TraineeProfile, normalize_name
 
@@ -18,7 +19,9 @@ class TraineeProfileForm(forms.ModelForm):
         widgets = {
             "name_latin": forms.TextInput(attrs={"autocomplete": "name", "required": True}),
             "name_native": forms.TextInput(attrs={"dir": "auto"}),
-            "institution": forms.TextInput(attrs={"autocomplete": "organization", "required": True}),
+            "institution": forms.TextInput(
+                attrs={"autocomplete": "organization", "required": True}
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -32,3 +35,26 @@ class TraineeProfileForm(forms.ModelForm):
 
     def clean_name_native(self):
         return normalize_name(self.cleaned_data["name_native"])
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting an account asks for the password again and an explicit confirmation."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my profile, progress and exam attempts are deleted for good."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password

@@ -37,7 +37,7 @@ def log_in(page, live_server, email, password="correct-horse-battery"):
     page.goto(live_server.url + reverse("account_login"))
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
 
 
