@@ -10,15 +10,22 @@ APT_TEST_PACKAGES := chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev system-packages system-test-packages migrate seed serve clean bench
+.PHONY: run test install install-dev system-packages system-test-packages migrate seed serve clean bench bench-reports bench-pages messages
 
 run: system-packages install migrate seed
 	@$(PY) manage.py demo_logins
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: system-packages system-test-packages install-dev
+test: system-packages system-test-packages install-dev node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# axe-core (the accessibility check in the browser tests) comes from the npm registry.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; }
+	npm ci --no-audit --no-fund --silent
+	@touch $@
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,5 +68,21 @@ seed: install
 bench: install-dev
 	$(PY) bench/page_weight.py
 
+# Reports on 100,000 learners and 1,000,000 lesson-progress rows (PostgreSQL; built once, reused).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mka_bench
+bench-reports: install-dev
+	$(PY) bench/reports.py --database-url $(BENCH_DATABASE_URL)
+
+# The learner's pages under gunicorn next to a bare view, and 200 learners taking their exam at once.
+bench-pages: install-dev
+	$(PY) bench/pages.py --database-url $(BENCH_DATABASE_URL)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 media
+
+# Interface translations: refresh locale/*/LC_MESSAGES/django.po from the code and templates,
+# then compile the .mo files (committed, so running the site needs no gettext).
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=media --ignore=node_modules
+messages: install
+	$(PY) manage.py makemessages --locale=ru --locale=ar --no-obsolete $(MESSAGES_IGNORE)
+	$(PY) manage.py compilemessages --locale=ru --locale=ar --ignore=.venv

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,10 +42,13 @@ INSTALLED_APPS = [
     "billing",
     "certificates",
     "alumni",
+    "reports",
     "seeds",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -76,6 +78,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.security.reject_nul_in_url",
+    "lms.security.SiteCSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -83,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After auth: a signed-in trainee's profile language beats the cookie and the browser.
+    "lms.accounts.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -107,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "lms.context_processors.site_links",
+                "alumni.context_processors.alumni_nav",
             ],
         },
     },
@@ -147,12 +155,27 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MKA e-class] "
 ACCOUNT_ADAPTER = "lms.accounts.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "MKA e-class"
+# One 30-second step either side, as RFC 6238 advises: a code typed on a slow phone or
+# with a drifting clock as the step turns over is still accepted (reuse stays refused).
+MFA_TOTP_TOLERANCE = 1
 # Everyone may turn MFA on; staff must (lms.accounts.middleware).
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
 
+# Interface languages. The active one comes from the trainee's profile, then the
+# django_language cookie (the switcher sets both), then the browser's Accept-Language
+# (lms.accounts.middleware.ProfileLanguageMiddleware; README "Languages").
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
-# Languages a trainee may prefer; the interface gains them as translations land.
+LANGUAGES = [("en", "English"), ("ru", "Русский"), ("ar", "العربية")]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Pages: one page tree per locale (Wagtail i18n). No language prefix in URLs: the active
+# language picks the tree (wagtail routes through site.root_page.localized).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# New pages get an alias in every other locale; it shows the English text, with a notice,
+# until an editor converts it into a real translation.
+WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = True
+# Languages a trainee may prefer (teaching languages, the certificate's second language).
 PREFERRED_LANGUAGES = [
     ("en", "English"),
     ("ru", "Русский"),
@@ -215,10 +238,13 @@ COURSE_ACCESS_RULES = env.list(
     default=[
         "courses.access.staff_may_access_every_course",
         "courses.access.basic_courses_are_free",
+        "billing.access.active_entitlement_covers_course",
     ],
 )
+# Boxes other apps add beside a course's enrollment button: callables (request, course, context).
+COURSE_PAGE_PANELS = ["billing.panels.offers_panel", "billing.panels.seat_code_panel"]
 # Sections other apps add to "My learning": callables (user) -> {"template": ..., ...}.
-DASHBOARD_PANELS = ["certificates.panels.certificates_panel"]
+DASHBOARD_PANELS = ["certificates.panels.certificates_panel", "billing.dashboard.billing_panel"]
 # A video lesson is complete once this share of it has been watched.
 LESSON_COMPLETION_RATIO = 0.9
 # Highest playback speed the player offers; bounds how fast watched time may grow.
@@ -227,11 +253,51 @@ LESSON_MAX_PLAYBACK_RATE = 2.0
 # Exams: answers arriving this long after the deadline still count (slow networks).
 EXAM_DEADLINE_GRACE_SECONDS = 30
 
+# Billing: Stripe when a secret key is set, otherwise the local sandbox provider (TEST MODE
+# checkout page, no network). Providers are classes named here; the active one takes new
+# checkouts, and refunds go back to whichever provider took the money.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+BILLING_PROVIDERS = {
+    "stripe": "billing.providers.stripe.StripeProvider",
+    "sandbox": "billing.providers.sandbox.SandboxProvider",
+}
+BILLING_PROVIDER = env.str("BILLING_PROVIDER", default="stripe" if STRIPE_SECRET_KEY else "sandbox")
+BILLING_DEFAULT_CURRENCY = env.str("BILLING_DEFAULT_CURRENCY", default="USD")
+# How long a checkout stays open (Stripe allows 30 minutes to 24 hours); a pending order
+# holds its coupon redemption for this long.
+BILLING_CHECKOUT_MINUTES = env.int("BILLING_CHECKOUT_MINUTES", default=60)
+BILLING_ALLOW_SANDBOX = env.bool("BILLING_ALLOW_SANDBOX", default=False)
+if PRODUCTION and BILLING_PROVIDER == "sandbox" and not BILLING_ALLOW_SANDBOX:
+    # The sandbox hands out access without money: a live site must not fall back to it silently.
+    raise ImproperlyConfigured(
+        "Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or BILLING_ALLOW_SANDBOX=1 for a staging site."
+    )
+if BILLING_PROVIDER == "stripe" and PRODUCTION and not STRIPE_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be set: payments are confirmed by signed webhooks only.")
+DASHBOARD_PANELS = [*DASHBOARD_PANELS, "billing.panels.passes_panel"]
+
 # Certificates
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # printed in QR codes
 CERTIFICATE_ISSUER = env.str("CERTIFICATE_ISSUER", default="Medical Korea Academy, Republic of Korea")
 CERTIFICATE_SERIAL_PREFIX = "MKA"
 CERTIFICATE_LOOKUPS_RATE = env.str("CERTIFICATE_LOOKUPS_RATE", default="30/10m")  # per IP address
+
+# Billing: receipts and sponsored seats
+# Printed as the seller on every receipt (one line each).
+BILLING_SELLER = {
+    "name": env.str("BILLING_SELLER_NAME", default="Medical Korea Academy"),
+    "address": env.list(
+        "BILLING_SELLER_ADDRESS",
+        default=["Korea Health Industry Development Institute", "187 Osongsaengmyeong 2-ro", "Cheongju 28159, Republic of Korea"],
+    ),
+    "tax_id": env.str("BILLING_SELLER_TAX_ID", default=""),
+    "email": env.str("BILLING_SELLER_EMAIL", default="billing@mka-eclass.local"),
+}
+BILLING_RECEIPT_PREFIX = "MKA-R"  # MKA-R-2026-000123
+SEAT_REDEEM_RATE = env.str("SEAT_REDEEM_RATE", default="10/m")  # per user: slows down guessing codes
 
 # E-mail
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -256,18 +322,122 @@ CELERY_BEAT_SCHEDULE = {
     "close-expired-exam-attempts": {"task": "courses.tasks.close_expired_exam_attempts", "schedule": 60.0},
 }
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Alumni events: the joining link of an online event appears this long before the start;
+# reminders (24 h and 1 h before) are sent by a beat task every five minutes.
+EVENT_LINK_OPENS_MINUTES_BEFORE = env.int("EVENT_LINK_OPENS_MINUTES_BEFORE", default=30)
+CELERY_BEAT_SCHEDULE["send-event-reminders"] = {"task": "alumni.tasks.send_event_reminders", "schedule": 300.0}
+DASHBOARD_PANELS += ["alumni.dashboard.upcoming_events_panel"]
 
-# Security: strict in production, harmless on the laptop.
+# --- Security ---------------------------------------------------------------------------
+# One block: cache (rate-limit counters), sessions, login rate limits, HTTPS, CSP and the
+# other security headers. tests/security checks each of them, and `check --deploy` passes.
+
+# The cache holds the login and certificate-lookup rate-limit counters: production needs one
+# shared by every process (redis://…/N); a per-process memory cache would let each gunicorn
+# worker count on its own.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if PRODUCTION and CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
+    raise ImproperlyConfigured("CACHE_URL must name a shared cache (redis://…) in production.")
+
+# allauth counts attempts in that cache. A failed password counts against the address (5 per
+# 5 minutes) and the IP; every login path (/accounts/login/, /admin/login/, /django-admin/login/)
+# is the same allauth form, and the MFA code form counts its failures the same way.
+ACCOUNT_RATE_LIMITS = {
+    "login": env.str("LOGIN_RATE_LIMIT", default="30/m/ip"),
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reauthenticate": "10/m/user",
+}
+# Wagtail's own password-reset pages would be a second way in beside allauth's.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Private pages send visitors to the allauth login too (lms/urls.py redirects Wagtail's own).
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# No Gravatar: it would send a hash of each staff e-mail to a third party (and break the CSP).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the admin's upgrade notice, which fetches releases.wagtail.org from every editor's browser.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Sessions: Django gives a new session key at login and deletes the session at logout.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 3600)
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+if PRODUCTION:
+    # __Host- cookies are HTTPS-only, host-only and path=/ in every browser.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+
+# HTTPS
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=PRODUCTION)
+
+# Headers
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Nothing of ours is framed; Wagtail's preview views set SAMEORIGIN on their own responses.
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "autoplay": ["self"],
+    "fullscreen": ["self"],  # the lesson player's full-screen button
+    "picture-in-picture": ["self"],
+}
+
+# Content-Security-Policy (django-csp 4): no inline script or style on the public site.
+# Data reaches scripts through data-* attributes; per-element colours and widths are set by
+# lms/js/site.js through the CSSOM, which CSP allows.
+_CSP_SELF = "'self'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_CSP_SELF],
+        "script-src": [_CSP_SELF],
+        "style-src": [_CSP_SELF],
+        "img-src": [_CSP_SELF, "data:"],  # data: for allauth's TOTP QR code
+        "media-src": [_CSP_SELF],
+        "font-src": [_CSP_SELF],
+        "connect-src": [_CSP_SELF],
+        "frame-src": [_CSP_SELF],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": [_CSP_SELF],
+        "frame-ancestors": ["'none'"],
+        "upgrade-insecure-requests": PRODUCTION,
+    },
+}
+# The Wagtail and Django admins still use inline scripts and styles: under these prefixes the
+# policy is lms.security.ADMIN_CSP_DIRECTIVES instead (still same-origin only).
+CSP_ADMIN_URL_PREFIXES = ("/admin/", "/django-admin/")
+
+# Personal data: each app lists what it holds (callables user -> {section: data}) and how it
+# forgets a deleted account (callables user -> None, run in one transaction before the user
+# row is anonymised). Billing and alumni add theirs here.
+PERSONAL_DATA_EXPORTERS = [
+    "lms.accounts.personal_data.export_account",
+    "courses.personal_data.export_learning",
+    "certificates.personal_data.export_certificates",
+    "billing.personal_data.export_billing",
+    "alumni.personal_data.export_alumni",
+]
+ACCOUNT_DELETION_HANDLERS = [
+    "certificates.personal_data.anonymise_certificates",
+    "courses.personal_data.delete_learning",
+    "billing.personal_data.anonymise_billing",
+    "alumni.personal_data.delete_alumni_data",
+    "lms.accounts.personal_data.delete_account_data",
+]
+# --- End of security --------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -40,9 +40,9 @@ def test_an_advanced_course_needs_a_purchase(trainee_client, trainee, advanced_c
     assert "needs a purchase" in response.content.decode()
 
 
-def test_the_course_page_says_an_advanced_course_must_be_bought(trainee_client, advanced_course):
+def test_an_advanced_course_without_an_offer_cannot_be_enrolled(trainee_client, advanced_course):
     html = trainee_client.get(advanced_course.url).content.decode()
-    assert "needs a purchase" in html
+    assert "not open for enrollment" in html
     assert reverse("courses:enroll", args=[advanced_course.pk]) not in html
 
 

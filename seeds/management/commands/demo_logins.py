@@ -61,6 +61,11 @@ class Command(BaseCommand):
                     f"   {'':<26} certificate {certificate.serial}: {certificate.course_title}"
                 )
 
+        from seeds.billing_accounts import unused_demo_code
+
+        if seat := unused_demo_code():
+            lines += ["", f" Sponsored seat code (unused, any trainee): {seat.code} opens {seat.pool.offer}"]
+
         lines += ["", " Staff (Wagtail admin; two-factor authentication is required)"]
         for spec in accounts["staff"]:
             user = User.objects.filter(email=spec["email"]).first()

@@ -64,6 +64,12 @@ from courses.services import enroll, update_course_completion
 from lms.accounts.factories import StaffUserFactory, TraineeProfileFactory, UserFactory
 from lms.accounts.models import TraineeProfile, User
 from seeds import datafiles, pictures
+from seeds.alumni import seed_alumni
+from seeds.alumni_events import seed_alumni_events
+from seeds.billing import seed_billing
+from seeds.billing_accounts import seed_billing_accounts
+from seeds.reports_history import seed_reports_history
+from seeds.translations import seed_translations
 
 Image = get_image_model()
 Media = get_media_model()
@@ -154,6 +160,12 @@ class DemoSeeder:
         self.seed_exams(datafiles.load("exams"))
         self.seed_accounts(datafiles.load("accounts"))
         self.seed_certificates()
+        self.created["historical enrollments (reports)"] = seed_reports_history()
+        seed_billing(self.log)
+        seed_billing_accounts(self.log)
+        seed_alumni(self.log)
+        seed_alumni_events(self.log)
+        self.created["translated pages"] = seed_translations(self.log)  # Russian and Arabic page trees
         self.update_search_index()
 
     # --- Media -----------------------------------------------------------------------
