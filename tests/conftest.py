@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DataError, connection
 from django.utils import translation
 
@@ -13,6 +14,15 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth remembers used TOTP codes (per user id) and rate-limit counters in the cache,
+    and user ids repeat between tests whose rows are rolled back."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,6 @@ from allauth.mfa.totp.internal.auth import (
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.urls import reverse
 
 from lms.accounts.factories import StaffUserFactory, TraineeFactory, UserFactory
@@ -23,15 +22,6 @@ FACTORY_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PASSWORD = "correct-horse-battery"  # the factories' password
 ADMIN_URL = "/admin/"
 MFA_MESSAGE = "Staff accounts must use two-factor authentication."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # allauth remembers used TOTP codes and rate limits in the cache; user ids repeat
-    # between tests because each test's rows are rolled back.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def totp_code(secret=FACTORY_SECRET):

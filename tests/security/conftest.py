@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 
 PASSWORD = "correct-horse-battery"  # the factories' password
 REDIS_CACHE_URL = "redis://127.0.0.1:6379/5"
@@ -13,14 +13,6 @@ def redis_reachable():
     except (redis.RedisError, OSError):
         return False
     return True
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Rate-limit counters and used TOTP codes live in the cache; ids repeat between tests.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(params=["locmem", "redis"])
