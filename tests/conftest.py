@@ -44,6 +44,15 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_browser_assertions():
+    """CI shares two cores between the live server, Chromium and the test: an assertion waits
+    up to 15 s for the page (Playwright's default is 5 s) before it fails."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+
+
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     # Playwright's wait_for_function evaluates a string in the page, which the site's
