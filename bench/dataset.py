@@ -34,67 +34,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/mka_bench"
-COUNTRIES = [
-    "UZ",
-    "KZ",
-    "SA",
-    "RU",
-    "MN",
-    "VN",
-    "CN",
-    "KW",
-    "ID",
-    "KH",
-    "BH",
-    "OM",
-    "AE",
-    "QA",
-    "EG",
-    "JO",
-    "TR",
-    "IQ",
-    "PK",
-    "IN",
-    "BD",
-    "NP",
-    "LK",
-    "MM",
-    "LA",
-    "TH",
-    "PH",
-    "MY",
-    "KG",
-    "TJ",
-    "TM",
-    "AZ",
-    "GE",
-    "AM",
-    "UA",
-    "BY",
-    "ET",
-    "KE",
-    "NG",
-    "GH",
-    "TZ",
-    "UG",
-    "RW",
-    "ZA",
-    "SN",
-    "MA",
-    "DZ",
-    "TN",
-    "SD",
-    "PE",
-    "CO",
-    "EC",
-    "BO",
-    "MX",
-    "GT",
-    "NI",
-    "HN",
-    "PA",
-    "CL",
-]
+COUNTRIES = (
+    "UZ KZ SA RU MN VN CN KW ID KH BH OM AE QA EG JO TR IQ PK IN "
+    "BD NP LK MM LA TH PH MY KG TJ TM AZ GE AM UA BY ET KE NG GH "
+    "TZ UG RW ZA SN MA DZ TN SD PE CO EC BO MX GT NI HN PA CL"
+).split()
 LESSONS_PER_COURSE = 5  # the last one optional
 EMAIL_DOMAIN = "learners.bench.example"
 
