@@ -19,7 +19,7 @@ from PIL import Image, ImageOps
 from lms.accounts.models import Specialty
 
 from .exceptions import AlumniError
-from .models import ContactMessage, DirectoryEntry, DirectoryLanguage
+from .models import ContactMessage, DirectoryEntry, DirectoryLanguage, language_name
 
 PHOTO_MAX_BYTES = 3 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -102,7 +102,7 @@ def card(entry):
     if entry.show_city and entry.city:
         data["city"] = entry.city
     if entry.show_languages:
-        languages = [str(language.get_language_display()) for language in entry.languages.all()]
+        languages = [str(language) for language in entry.languages.all()]
         if languages:
             data["languages"] = languages
     if entry.show_bio and entry.bio:
@@ -222,9 +222,7 @@ def filter_choices():
             "language", flat=True
         )
     )
-    from .models import SPOKEN_LANGUAGES
-
     return {
         "countries": sorted(((code, countries.name(code)) for code in country_codes), key=lambda item: str(item[1])),
-        "languages": [(code, name) for code, name in SPOKEN_LANGUAGES if code in language_codes],
+        "languages": sorted(((code, language_name(code)) for code in language_codes), key=lambda item: item[1]),
     }

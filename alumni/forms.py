@@ -7,7 +7,7 @@ from lms.accounts.models import Specialty
 
 from . import directory
 from .exceptions import AlumniError
-from .models import SPOKEN_LANGUAGES, ChapterNewsPost, DirectoryEntry
+from .models import NETWORK_LANGUAGES, SPOKEN_LANGUAGES, ChapterNewsPost, DirectoryEntry, language_name
 
 VISIBILITY_FIELDS = [
     "show_institution",
@@ -20,13 +20,39 @@ VISIBILITY_FIELDS = [
 ]
 
 
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Tick boxes in foldable groups: the first group open, any other open when it holds a tick.
+    A plain <details>, so it folds without JavaScript."""
+
+    template_name = "alumni/widgets/grouped_checkboxes.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["groups"] = [
+            {"name": group, "options": options, "open": index == 0 or any(o["selected"] for o in options)}
+            for index, (group, options, _index) in enumerate(context["widget"]["optgroups"])
+        ]
+        return context
+
+
+def spoken_language_choices(keep=()):
+    """The network's languages first, then the others by their name in the reader's language.
+    Regional variants (en-gb, es-mx …) only where the alumnus already chose one."""
+    others = [code for code, _name in SPOKEN_LANGUAGES if code not in NETWORK_LANGUAGES]
+    others = [code for code in others if "-" not in code or code in keep]
+    return [
+        (_("Common in the network"), [(code, language_name(code)) for code in NETWORK_LANGUAGES]),
+        (_("Other languages"), sorted(((code, language_name(code)) for code in others), key=lambda item: item[1])),
+    ]
+
+
 class DirectoryEntryForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages you speak"),
-        choices=SPOKEN_LANGUAGES,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+        # Tick boxes, not a multi-select: holding Ctrl is no gesture on a phone.
+        widget=GroupedCheckboxes,
+        help_text=_("Tick every language you can work in."),
     )
     photo = forms.FileField(
         label=_("Photo"),
@@ -44,8 +70,11 @@ class DirectoryEntryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        chosen = []
         if self.instance.pk:
-            self.initial["languages"] = list(self.instance.languages.values_list("language", flat=True))
+            chosen = list(self.instance.languages.values_list("language", flat=True))
+            self.initial["languages"] = chosen
+        self.fields["languages"].choices = spoken_language_choices(keep=chosen)
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

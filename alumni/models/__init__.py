@@ -30,7 +30,14 @@ __all__ += [
     "RegistrationStatus",
 ]
 from .chapter_news import ChapterNewsPost
-from .directory import SPOKEN_LANGUAGES, ContactMessage, DirectoryEntry, DirectoryLanguage
+from .directory import (
+    NETWORK_LANGUAGES,
+    SPOKEN_LANGUAGES,
+    ContactMessage,
+    DirectoryEntry,
+    DirectoryLanguage,
+    language_name,
+)
 from .newsletter import (
     DeliveryStatus,
     NewsletterDelivery,
@@ -41,7 +48,9 @@ from .newsletter import (
 )
 
 __all__ += [
+    "NETWORK_LANGUAGES",
     "SPOKEN_LANGUAGES",
+    "language_name",
     "ChapterNewsPost",
     "ContactMessage",
     "DeliveryStatus",

@@ -1,12 +1,21 @@
 from django.conf import settings
 from django.conf.global_settings import LANGUAGES as ALL_LANGUAGES
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .members import AlumniMembership
 
-# Languages an alumnus may say they speak: Django's full list (names translated by Django).
+# Languages an alumnus may say they speak: Django's full list (its catalogs translate the names).
 SPOKEN_LANGUAGES = sorted(ALL_LANGUAGES, key=lambda item: str(item[1]))
+_LANGUAGE_NAMES = dict(ALL_LANGUAGES)
+# Offered first on the directory form: the languages most of the network speaks.
+NETWORK_LANGUAGES = ["en", "ko", "ru", "ar", "zh-hans", "vi", "mn", "uz", "kk", "ky", "tg", "id", "km", "tr", "fr", "es"]
+
+
+def language_name(code):
+    """The language's name in the reader's interface language ("Russian", "Русский", "الروسية")."""
+    return gettext(_LANGUAGE_NAMES.get(code, code))
 
 
 def photo_path(entry, filename):
@@ -65,7 +74,7 @@ class DirectoryLanguage(models.Model):
         ordering = ["language"]
 
     def __str__(self):
-        return self.get_language_display()
+        return language_name(self.language)
 
 
 class ContactMessage(models.Model):

@@ -1,5 +1,6 @@
 import io
 import json
+import re
 
 import pytest
 from django.core import mail
@@ -200,6 +201,47 @@ def test_an_alumnus_opts_in_with_a_photo_and_chooses_what_to_show(client):
     page = client.get(reverse("alumni:entry", args=[entry.pk])).content.decode()
     assert "Bukhara" in page and "Uzbek" in page
     assert "Not shown" not in page and "Hospital-MARKER-INST" not in page
+
+
+def test_languages_are_tick_boxes_with_the_network_first_and_a_kept_regional_choice(client):
+    entry = make_entry("me@example.org")
+    DirectoryLanguage.objects.create(entry=entry, language="en-gb")
+    client.force_login(entry.membership.user)
+    html = client.get(reverse("alumni:my_entry")).content.decode()
+
+    assert "Hold Ctrl" not in html and "<select multiple" not in html
+    assert html.count('type="checkbox" name="languages"') > 80
+    common, others = html.split("Other languages", 1)
+    assert 'value="uz"' in common and 'value="mn"' in common and 'value="af"' not in common
+    assert 'value="af"' in others
+    # Regional variants are not offered, except one the alumnus already chose (kept ticked).
+    assert 'value="es-mx"' not in html
+    assert re.search(r'value="en-gb"[^>]*checked', others)
+    # The first group is unfolded; "Other languages" too, because it holds a tick.
+    assert re.findall(r'<details class="grouped-checkboxes__group"( open)?>', html) == [" open", " open"]
+
+    response = client.post(
+        reverse("alumni:my_entry"), {"listed": "on", "languages": ["en-gb", "mn"], "city": "", "bio": ""}
+    )
+    assert response.status_code == 302
+    assert sorted(entry.languages.values_list("language", flat=True)) == ["en-gb", "mn"]
+
+    client.post(reverse("alumni:my_entry"), {"listed": "on", "languages": ["mn"], "city": "", "bio": ""})
+    html = client.get(reverse("alumni:my_entry")).content.decode()
+    assert re.findall(r'<details class="grouped-checkboxes__group"( open)?>', html) == [" open", ""]
+    assert 'value="en-gb"' not in html  # once given up, the variant is no longer offered
+
+
+def test_language_names_are_in_the_readers_language(client):
+    entry = make_entry("listed@example.org", listed=True, show_languages=True)
+    DirectoryLanguage.objects.create(entry=entry, language="mn")
+    client.force_login(AlumnusFactory(email="viewer@example.org", profile__preferred_language="ru"))
+
+    page = client.get(reverse("alumni:entry", args=[entry.pk])).content.decode()
+    filters = client.get(reverse("alumni:directory")).content.decode()
+
+    assert "Монгольский" in page and "Mongolian" not in page
+    assert '<option value="mn">Монгольский</option>' in filters
 
 
 @pytest.mark.parametrize(
