@@ -58,7 +58,8 @@ def serious_violations(page):
 
 
 def audit(page, url):
-    page.goto(url)
+    response = page.goto(url)
+    assert response.ok and "next=" not in page.url, f"{url}: {response.status} at {page.url}"  # no login detour
     page.wait_for_load_state("networkidle")
     return serious_violations(page)
 
@@ -86,4 +87,69 @@ def test_trainee_pages_have_no_serious_accessibility_violations(page, live_serve
         "transcript": reverse("certificates:transcript"),
     }
     found = {name: audit(page, live_server.url + url) for name, url in urls.items()}
+    assert not any(found.values()), json.dumps(found, indent=1)
+
+
+@pytest.fixture
+def shop_and_network(site):
+    """An offer on the advanced course, a chapter, an event and a listed directory entry; the
+    trainee is an alumnus (chapter of Uzbekistan) with a paid order."""
+    from alumni.factories import AlumniMembershipFactory, ChapterFactory, DirectoryEntryFactory, EventPageFactory
+    from billing.factories import CourseOfferFactory, create_order
+    from billing.models import OrderStatus
+
+    advanced = site["course"].get_parent().get_children().get(slug="structural").specific
+    offer = CourseOfferFactory(course=advanced, title=advanced.title, prices={"USD": 19900, "KRW": 259000})
+    chapter = ChapterFactory(country="UZ", name="Uzbekistan chapter", slug="uz")
+    trainee = site["trainee"]
+    trainee.profile.country = "UZ"
+    trainee.profile.save()
+    membership = AlumniMembershipFactory(user=trainee, chapter=chapter)
+    DirectoryEntryFactory(membership=membership, listed=True)
+    DirectoryEntryFactory(membership=AlumniMembershipFactory(user=TraineeFactory(email="saule@example.org")))
+    event = EventPageFactory(title="Live seminar: heart failure cases", capacity=20)
+    create_order(trainee, offer, status=OrderStatus.PAID)
+    return {"advanced": advanced, "chapter": chapter, "event": event}
+
+
+def test_billing_and_alumni_pages_have_no_serious_accessibility_violations(page, live_server, site, shop_and_network):
+    log_in(page, live_server, site["trainee"].email)
+    urls = {
+        "course with offers": shop_and_network["advanced"].url,
+        "orders": reverse("billing_account:orders"),
+        "seat code": reverse("billing_account:redeem"),
+        "alumni home": reverse("alumni:home"),
+        "directory": reverse("alumni:directory"),
+        "my directory entry": reverse("alumni:my_entry"),
+        "chapter": reverse("alumni:chapter", args=[shop_and_network["chapter"].slug]),
+        "events": shop_and_network["event"].get_parent().url,
+        "event": shop_and_network["event"].url,
+    }
+    found = {name: audit(page, live_server.url + url) for name, url in urls.items()}
+
+    page.goto(live_server.url + shop_and_network["advanced"].url)
+    page.get_by_role("button", name="Buy this course").click()
+    page.wait_for_load_state("networkidle")
+    assert "/billing/sandbox/checkout/" in page.url
+    found["sandbox checkout"] = serious_violations(page)
+    assert not any(found.values()), json.dumps(found, indent=1)
+
+
+def test_arabic_pages_are_right_to_left_without_serious_accessibility_violations(
+    page, live_server, site, shop_and_network
+):
+    site["trainee"].profile.preferred_language = "ar"
+    site["trainee"].profile.save()
+    log_in(page, live_server, site["trainee"].email)
+    urls = {
+        "catalog": site["catalog"].url,
+        "course with offers": shop_and_network["advanced"].url,
+        "dashboard": reverse("courses:dashboard"),
+        "my directory entry": reverse("alumni:my_entry"),
+        "event": shop_and_network["event"].url,
+    }
+    found = {}
+    for name, url in urls.items():
+        found[name] = audit(page, live_server.url + url)
+        assert page.evaluate("document.documentElement.dir") == "rtl", name
     assert not any(found.values()), json.dumps(found, indent=1)
