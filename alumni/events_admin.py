@@ -15,14 +15,21 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.signals import page_published
 
+from lms.wagtail_admin import RelatedRowsIndexView
+
 from . import events
 from .models import EventPage, Registration, RegistrationStatus
 
 ATTENDANCE_PERMISSION = "alumni.change_registration"
 
 
+class RegistrationIndexView(RelatedRowsIndexView):
+    select_related = ("user", "event")
+
+
 class RegistrationViewSet(ModelViewSet):
     model = Registration
+    index_view_class = RegistrationIndexView
     icon = "group"
     menu_label = gettext_lazy("Event registrations")
     menu_order = 260

@@ -10,12 +10,13 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic.models import CreateView, IndexView
+from wagtail.admin.views.generic.models import CreateView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from lms.wagtail_admin import ReadOnlyPolicy, RelatedRowsIndexView
 
 from . import services
 from .admin_views import AdmitGraduateView, EmailPreviewView, SendNewsletterView
@@ -31,13 +32,6 @@ def register_alumni_log_actions(actions):
 # --- Alumni (memberships) ------------------------------------------------------------------
 
 
-class MembershipPolicy(ModelPermissionPolicy):
-    """Memberships change through the services (completion, audited admission), not by editing."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-
 class AlumniFilterSet(WagtailFilterSet):
     country = django_filters.ChoiceFilter(
         label=_("Country"), field_name="user__profile__country", choices=list(countries)
@@ -48,7 +42,9 @@ class AlumniFilterSet(WagtailFilterSet):
         fields = ["cohort_year", "chapter", "source"]
 
 
-class AlumniIndexView(IndexView):
+class AlumniIndexView(RelatedRowsIndexView):
+    select_related = ("user__profile", "chapter", "admitted_by")
+
     @cached_property
     def header_buttons(self):
         return [
@@ -77,9 +73,6 @@ class AlumniViewSet(ModelViewSet):
     inspect_view_fields = ["user", "cohort_year", "source", "chapter", "admitted_at", "admitted_by", "admission_note"]
     search_fields = ["user__email", "user__profile__name_latin"]
     form_fields = ["chapter"]  # required by ModelViewSet; editing is refused by the policy
-
-    def get_queryset(self, request):
-        return AlumniMembership.objects.select_related("user__profile", "chapter", "admitted_by")
 
 
 # --- Chapters ------------------------------------------------------------------------------
@@ -137,7 +130,7 @@ class AlumniGroup(ViewSetGroup):
     items = (AlumniViewSet("alumni_members"), ChapterViewSet("alumni_chapters"))
 
 
-register_permission_policy(AlumniMembership, MembershipPolicy(AlumniMembership))
+register_permission_policy(AlumniMembership, ReadOnlyPolicy(AlumniMembership))
 
 
 @hooks.register("register_admin_viewset")

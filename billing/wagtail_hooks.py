@@ -11,12 +11,13 @@ from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import CreateView, IndexView
+from wagtail.admin.views.generic import CreateView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from lms.wagtail_admin import ReadOnlyPolicy, RelatedRowsIndexView
 
 from . import admin_views
 from .models import (
@@ -32,14 +33,6 @@ from .models import (
     Sponsor,
 )
 from .money import Currency
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Listed and inspected only: changes go through services, never by editing fields."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
 
 for _model in (Order, Payment, Entitlement):
     register_permission_policy(_model, ReadOnlyPolicy(_model))
@@ -137,9 +130,6 @@ class OrderViewSet(ModelViewSet):
     export_filename = "orders"
     form_fields = ["buyer_name"]  # required by ModelViewSet; editing is refused by the policy
 
-    def get_queryset(self, request):
-        return Order.objects.select_related("user")
-
 
 class PaymentFilterSet(WagtailFilterSet):
     state = django_filters.ChoiceFilter(choices=PaymentState.choices, label=_("State"))
@@ -152,8 +142,13 @@ class PaymentFilterSet(WagtailFilterSet):
         fields = []
 
 
+class PaymentIndexView(RelatedRowsIndexView):
+    select_related = ("order",)
+
+
 class PaymentViewSet(ModelViewSet):
     model = Payment
+    index_view_class = PaymentIndexView
     icon = "success"
     menu_label = _("Payments")
     copy_view_enabled = False
@@ -190,7 +185,9 @@ def _entitlement_scope(entitlement):
     return str(entitlement.course or entitlement.track or entitlement.bundle)
 
 
-class EntitlementIndexView(IndexView):
+class EntitlementIndexView(RelatedRowsIndexView):
+    select_related = ("user", "course", "track", "bundle")
+
     @cached_property
     def header_buttons(self):
         buttons = super().header_buttons
@@ -223,10 +220,6 @@ class EntitlementViewSet(ModelViewSet):
     filterset_class = EntitlementFilterSet
     search_fields = ["user__email", "note"]
     form_fields = ["note"]
-
-    def get_queryset(self, request):
-        return Entitlement.objects.select_related("user", "course", "track", "bundle")
-
     index_view_class = EntitlementIndexView
 
 
@@ -258,8 +251,13 @@ class SeatPoolCreateView(CreateView):
         return reverse("billing_sponsor_detail", args=[self.object.sponsor_id])
 
 
+class SeatPoolIndexView(RelatedRowsIndexView):
+    select_related = ("sponsor", "offer")
+
+
 class SeatPoolViewSet(ModelViewSet):
     model = SeatPool
+    index_view_class = SeatPoolIndexView
     add_view_class = SeatPoolCreateView
     icon = "table"
     menu_label = _("Seat pools")

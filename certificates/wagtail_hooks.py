@@ -3,18 +3,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from lms.wagtail_admin import ReadOnlyPolicy
 
 from .admin_views import CorrectionDecisionView, RerenderView, RevokeView
 from .models import Certificate, NameCorrectionRequest
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Certificates change only through services (revoke, correct), never by editing fields."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
 
 
 class CertificateViewSet(ModelViewSet):

@@ -172,3 +172,30 @@ def test_a_curriculum_editor_cannot_change_seats(client, curriculum_editor, bill
     client.post(reverse("billing_seat_action", args=[seat.pool.sponsor_id, "revoke"]), {"seat": seat.pk})
     seat.refresh_from_db()
     assert seat.revoked_at is None
+
+
+@pytest.mark.parametrize("listing", ["billing_entitlements:index", "billing_payments:index", "billing_seat_pools:index"])
+def test_admin_listings_load_related_rows_in_the_same_query(client, superuser, course_offer, listing):
+    """Each row's trainee, course, order, sponsor… come with the list, not one query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lms.accounts.factories import TraineeFactory
+
+    def add_rows(count):
+        for _n in range(count):
+            order = create_order(TraineeFactory(), course_offer, status=OrderStatus.PAID)
+            EntitlementFactory(user=order.user, course=course_offer.course)
+            SeatPoolFactory(offer=course_offer)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(listing)).status_code == 200
+        return len(captured)
+
+    client.force_login(superuser)
+    add_rows(1)
+    queries()  # warm caches
+    few = queries()
+    add_rows(5)
+    assert queries() == few
