@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import strip_tags
+from django.utils.html import linebreaks, strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -559,6 +559,7 @@ def create_chapter_event(user, chapter, data):
     while index.get_children().filter(slug=slug).exists():
         number += 1
         slug = f"{slug_base}-{number}"
+    description = data.get("description", "").strip()
     event = EventPage(
         title=data["title"],
         slug=slug,
@@ -574,7 +575,7 @@ def create_chapter_event(user, chapter, data):
         registration_deadline=data.get("registration_deadline"),
         audience=Audience.CHAPTER,
         chapter=chapter,
-        description="".join(f"<p>{paragraph}</p>" for paragraph in _paragraphs(data.get("description", ""))),
+        description=linebreaks(description, autoescape=True) if description else "",
         owner=user,
     )
     with transaction.atomic():
@@ -585,9 +586,3 @@ def create_chapter_event(user, chapter, data):
         revision.publish(user=user, skip_permission_checks=True)
     event.refresh_from_db()
     return event
-
-
-def _paragraphs(text):
-    from django.utils.html import escape
-
-    return [escape(part.strip()).replace("\n", "<br>") for part in text.split("\n\n") if part.strip()]

@@ -16,6 +16,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from lms.accounts.personal_data import iso
+
 from . import events
 from .models import (
     AlumniMembership,
@@ -32,10 +34,6 @@ from .models import (
 )
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
 def export_alumni(user):
     membership = AlumniMembership.objects.select_related("chapter").filter(user=user).first()
     entry = DirectoryEntry.objects.filter(membership__user=user).prefetch_related("languages").first()
@@ -47,7 +45,7 @@ def export_alumni(user):
             "cohort_year": membership.cohort_year,
             "admitted_for": membership.source,
             "chapter": membership.chapter.name if membership.chapter else None,
-            "admitted_at": _iso(membership.admitted_at),
+            "admitted_at": iso(membership.admitted_at),
             "admission_note": membership.admission_note,
             "moderator_of": list(user.moderated_chapters.values_list("name", flat=True)),
         },
@@ -73,14 +71,14 @@ def export_alumni(user):
             "bio": entry.bio,
             "languages": [language.language for language in entry.languages.all()],
             "has_photo": bool(entry.photo),
-            "updated_at": _iso(entry.updated_at),
+            "updated_at": iso(entry.updated_at),
         },
         "directory_messages_sent": [
-            {"sent_at": _iso(message.sent_at), "shared_email": message.shared_email}
+            {"sent_at": iso(message.sent_at), "shared_email": message.shared_email}
             for message in ContactMessage.objects.filter(sender=user).order_by("sent_at")
         ],
         "directory_messages_received": [
-            {"sent_at": _iso(message.sent_at)}
+            {"sent_at": iso(message.sent_at)}
             for message in ContactMessage.objects.filter(recipient=user).order_by("sent_at")
         ],
         "chapter_news_posted": [
@@ -88,18 +86,18 @@ def export_alumni(user):
                 "chapter": post.chapter.name,
                 "title": post.title,
                 "body": post.body,
-                "published_at": _iso(post.published_at),
+                "published_at": iso(post.published_at),
             }
             for post in ChapterNewsPost.objects.filter(author=user).select_related("chapter").order_by("published_at")
         ],
         "event_registrations": [
             {
                 "event": registration.event.title,
-                "starts_at": _iso(registration.event.starts_at),
+                "starts_at": iso(registration.event.starts_at),
                 "status": registration.status,
-                "registered_at": _iso(registration.created_at),
-                "promoted_at": _iso(registration.promoted_at),
-                "attended_at": _iso(registration.attended_at),
+                "registered_at": iso(registration.created_at),
+                "promoted_at": iso(registration.promoted_at),
+                "attended_at": iso(registration.attended_at),
             }
             for registration in Registration.objects.filter(user=user).select_related("event").order_by("created_at")
         ],
@@ -107,22 +105,22 @@ def export_alumni(user):
             {
                 "event": question.event.title,
                 "question": question.text,
-                "asked_at": _iso(question.created_at),
+                "asked_at": iso(question.created_at),
                 "answer": question.answer,
-                "answered_at": _iso(question.answered_at),
+                "answered_at": iso(question.answered_at),
                 "hidden": question.is_hidden,
             }
             for question in Question.objects.filter(author=user).select_related("event").order_by("created_at")
         ],
         "event_question_votes": [
-            {"event": vote.question.event.title, "question": vote.question.text, "voted_at": _iso(vote.created_at)}
+            {"event": vote.question.event.title, "question": vote.question.text, "voted_at": iso(vote.created_at)}
             for vote in QuestionVote.objects.filter(user=user).select_related("question__event").order_by("created_at")
         ],
         "newsletter": {
             "subscribed": membership is not None and unsubscription is None,
-            "unsubscribed_at": _iso(unsubscription.unsubscribed_at) if unsubscription else None,
+            "unsubscribed_at": iso(unsubscription.unsubscribed_at) if unsubscription else None,
             "deliveries": [
-                {"issue": delivery.issue.title, "status": delivery.status, "sent_at": _iso(delivery.sent_at)}
+                {"issue": delivery.issue.title, "status": delivery.status, "sent_at": iso(delivery.sent_at)}
                 for delivery in NewsletterDelivery.objects.filter(user=user)
                 .select_related("issue")
                 .order_by("created_at")

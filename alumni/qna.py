@@ -120,7 +120,7 @@ def questions_for(event, user):
     """
     questions = (
         Question.objects.filter(event=event)
-        .select_related("author", "author__profile", "answered_by")
+        .select_related("author__profile", "answered_by__profile")
         .annotate(vote_count=Count("votes"))
         .order_by("-vote_count", "created_at", "pk")
     )

@@ -10,8 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -65,14 +63,6 @@ def alumni_page(request, serve):
     return private(serve())
 
 
-def optional_template(name):
-    """A panel another part of the alumni app (events) may provide; None until it exists."""
-    try:
-        return get_template(name) and name
-    except TemplateDoesNotExist:
-        return None
-
-
 # --- Home --------------------------------------------------------------------------------
 
 
@@ -96,8 +86,6 @@ def home(request):
             "archive": archive,
             "issues": issues,
             "subscribed": newsletter.is_subscribed(request.user),
-            # The events part of the alumni app adds this template; the home shows it once it exists.
-            "events_panel": optional_template("alumni/events/home_panel.html"),
         },
     )
 
@@ -239,7 +227,6 @@ def chapter_detail(request, slug):
                 "moderators": chapter.moderators.select_related("profile"),
                 "news": chapter.news.select_related("author__profile")[:20],
                 "is_moderator": services.is_chapter_moderator(request.user, chapter),
-                "events_panel": optional_template("alumni/events/chapter_panel.html"),
             },
         )
     )

@@ -23,11 +23,6 @@ def to_decimal(amount_minor, currency):
     return Decimal(amount_minor).scaleb(-get_currency_precision(currency))
 
 
-def to_minor(amount, currency):
-    """Decimal('123.45') USD -> 12345."""
-    return int((Decimal(amount).scaleb(get_currency_precision(currency))).to_integral_value())
-
-
 def format_money(amount_minor, currency, locale=None):
     """The amount as a reader of ``locale`` (default: the active language) writes it."""
     locale = (locale or translation.get_language() or "en").replace("-", "_")

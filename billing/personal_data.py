@@ -17,12 +17,10 @@ account can no longer log in anyway.
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from lms.accounts.personal_data import iso
+
 from .models import Entitlement, Order, SeatCode, Subscription
 from .services.subscriptions import stop_renewals_of
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def _scope(entitlement):
@@ -47,9 +45,9 @@ def export_billing(user):
             {
                 "reference": str(order.reference),
                 "status": order.status,
-                "created_at": _iso(order.created_at),
-                "paid_at": _iso(order.paid_at),
-                "refunded_at": _iso(order.refunded_at),
+                "created_at": iso(order.created_at),
+                "paid_at": iso(order.paid_at),
+                "refunded_at": iso(order.refunded_at),
                 "currency": order.currency,
                 "subtotal_minor": order.subtotal_minor,
                 "discount_minor": order.discount_minor,
@@ -69,7 +67,7 @@ def export_billing(user):
                         "state": payment.state,
                         "amount_minor": payment.amount_minor,
                         "currency": payment.currency,
-                        "created_at": _iso(payment.created_at),
+                        "created_at": iso(payment.created_at),
                     }
                     for payment in order.payments.all()
                 ],
@@ -80,9 +78,9 @@ def export_billing(user):
             {
                 "access_to": _scope(entitlement),
                 "source": entitlement.source,
-                "starts_at": _iso(entitlement.starts_at),
-                "ends_at": _iso(entitlement.ends_at),
-                "revoked_at": _iso(entitlement.revoked_at),
+                "starts_at": iso(entitlement.starts_at),
+                "ends_at": iso(entitlement.ends_at),
+                "revoked_at": iso(entitlement.revoked_at),
                 "revoke_reason": entitlement.revoke_reason,
                 "order": str(entitlement.order.reference) if entitlement.order_id else None,
             }
@@ -93,9 +91,9 @@ def export_billing(user):
                 "offer": subscription.offer.title,
                 "order": str(subscription.order.reference),
                 "status": subscription.status,
-                "current_period_end": _iso(subscription.current_period_end),
-                "ended_at": _iso(subscription.ended_at),
-                "created_at": _iso(subscription.created_at),
+                "current_period_end": iso(subscription.current_period_end),
+                "ended_at": iso(subscription.ended_at),
+                "created_at": iso(subscription.created_at),
             }
             for subscription in subscriptions.order_by("created_at")
         ],
@@ -104,7 +102,7 @@ def export_billing(user):
                 "code": seat.code,
                 "sponsor": seat.pool.sponsor.name,
                 "offer": seat.pool.offer.title,
-                "redeemed_at": _iso(seat.redeemed_at),
+                "redeemed_at": iso(seat.redeemed_at),
             }
             for seat in seat_codes.order_by("redeemed_at")
         ],

@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from courses.models import CoursePage
 from lms.http import safe_next_url
 
 from .models import Entitlement, Order, Subscription, SubscriptionStatus
@@ -89,6 +91,9 @@ def active_access(user):
         Entitlement.objects.active()
         .filter(user=user)
         .select_related("course", "track", "bundle", "seat__pool__sponsor")
+        .prefetch_related(
+            Prefetch("bundle__courses", queryset=CoursePage.objects.live().order_by("path"), to_attr="live_courses")
+        )
         .order_by("ends_at", "-created_at")
     )
     items = []
@@ -101,7 +106,7 @@ def active_access(user):
             courses = []
         else:
             title, url = entitlement.bundle.title, ""
-            courses = list(entitlement.bundle.courses.live().order_by("path"))
+            courses = entitlement.bundle.live_courses
         items.append({"entitlement": entitlement, "title": title, "url": url, "courses": courses})
     return items
 

@@ -11,11 +11,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 
+from lms.accounts.personal_data import iso
+
 from .models import Certificate, NameCorrectionRequest
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def export_certificates(user):
@@ -36,8 +34,8 @@ def export_certificates(user):
                 "track": certificate.track_title,
                 "cme_credit_hours": str(certificate.cme_credit_hours),
                 "credit_type": certificate.credit_type,
-                "completed_on": _iso(certificate.completed_on),
-                "issued_at": _iso(certificate.issued_at),
+                "completed_on": iso(certificate.completed_on),
+                "issued_at": iso(certificate.issued_at),
                 "issuer": certificate.issuer,
                 "verify_url": settings.SITE_URL
                 + reverse("certificates:verify", args=[certificate.public_code]),
@@ -51,8 +49,8 @@ def export_certificates(user):
                 "name_native": correction.name_native,
                 "reason": correction.reason,
                 "status": correction.status,
-                "requested_at": _iso(correction.requested_at),
-                "decided_at": _iso(correction.decided_at),
+                "requested_at": iso(correction.requested_at),
+                "decided_at": iso(correction.decided_at),
             }
             for correction in corrections.order_by("requested_at")
         ],

@@ -4,11 +4,9 @@
 from django.db import transaction
 from django.db.models.deletion import ProtectedError
 
+from lms.accounts.personal_data import iso
+
 from .models import Enrollment, ExamAttempt, ExtraAttemptGrant, LessonProgress
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def export_learning(user):
@@ -28,9 +26,9 @@ def export_learning(user):
         "enrollments": [
             {
                 "course": enrollment.course.title,
-                "enrolled_at": _iso(enrollment.enrolled_at),
-                "last_activity_at": _iso(enrollment.last_activity_at),
-                "completed_at": _iso(enrollment.completed_at),
+                "enrolled_at": iso(enrollment.enrolled_at),
+                "last_activity_at": iso(enrollment.last_activity_at),
+                "completed_at": iso(enrollment.completed_at),
             }
             for enrollment in enrollments
         ],
@@ -38,12 +36,12 @@ def export_learning(user):
             {
                 "course": record.enrollment.course.title,
                 "lesson": record.lesson.title,
-                "started_at": _iso(record.started_at),
-                "updated_at": _iso(record.updated_at),
+                "started_at": iso(record.started_at),
+                "updated_at": iso(record.updated_at),
                 "last_position_seconds": record.last_position,
                 "furthest_position_seconds": record.furthest_position,
                 "seconds_watched": record.seconds_watched,
-                "completed_at": _iso(record.completed_at),
+                "completed_at": iso(record.completed_at),
             }
             for record in progress.order_by("started_at")
         ],
@@ -52,8 +50,8 @@ def export_learning(user):
                 "course": attempt.exam.course.title,
                 "number": attempt.number,
                 "state": attempt.state,
-                "started_at": _iso(attempt.started_at),
-                "closed_at": _iso(attempt.closed_at),
+                "started_at": iso(attempt.started_at),
+                "closed_at": iso(attempt.closed_at),
                 "score_percent": None
                 if attempt.score_percent is None
                 else float(attempt.score_percent),
@@ -66,7 +64,7 @@ def export_learning(user):
                             for option in question.options
                             if option["id"] in (question.selected_option_ids or [])
                         ],
-                        "answered_at": _iso(question.answered_at),
+                        "answered_at": iso(question.answered_at),
                     }
                     for question in attempt.questions.all()
                 ],

@@ -79,7 +79,7 @@ def catalog_listing(catalog, params):
         # "basic" sorts after "advanced": descending puts the free courses first.
         results = courses.select_related("cover_image").order_by("-level", "title")
     page = Paginator(results, CATALOG_PAGE_SIZE).get_page(params.get("page"))
-    _attach_tracks(page.object_list)
+    attach_tracks(page.object_list)
     attach_content_languages(page.object_list)
     return {
         "courses": page,
@@ -91,7 +91,7 @@ def catalog_listing(catalog, params):
     }
 
 
-def _attach_tracks(courses):
+def attach_tracks(courses):
     """Set ``course.track`` for a list of courses with one query instead of one per card."""
     courses = list(courses)
     if not courses:
@@ -319,8 +319,10 @@ def required_lessons_done(enrollment):
 
 def completion_requirements_met(enrollment):
     """Every required lesson complete and, where the course has an exam, a passed attempt."""
-    if not required_lessons_done(enrollment):
-        return False
+    return required_lessons_done(enrollment) and exam_requirement_met(enrollment)
+
+
+def exam_requirement_met(enrollment):
     has_exam = Exam.objects.filter(course_id=enrollment.course_id).exists()
     return not has_exam or ExamAttempt.objects.filter(enrollment=enrollment, passed=True).exists()
 
@@ -331,10 +333,11 @@ def update_course_completion(enrollment):
         enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if enrollment.completed_at is not None:
             return True
-        if enrollment.lessons_completed_at is None and required_lessons_done(enrollment):
+        lessons_done = required_lessons_done(enrollment)
+        if lessons_done and enrollment.lessons_completed_at is None:
             enrollment.lessons_completed_at = timezone.now()
             enrollment.save(update_fields=["lessons_completed_at"])
-        if not completion_requirements_met(enrollment):
+        if not (lessons_done and exam_requirement_met(enrollment)):
             return False
         enrollment.completed_at = timezone.now()
         enrollment.save(update_fields=["completed_at"])

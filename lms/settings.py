@@ -244,7 +244,12 @@ COURSE_ACCESS_RULES = env.list(
 # Boxes other apps add beside a course's enrollment button: callables (request, course, context).
 COURSE_PAGE_PANELS = ["billing.panels.offers_panel", "billing.panels.seat_code_panel"]
 # Sections other apps add to "My learning": callables (user) -> {"template": ..., ...}.
-DASHBOARD_PANELS = ["certificates.panels.certificates_panel", "billing.dashboard.billing_panel"]
+DASHBOARD_PANELS = [
+    "certificates.panels.certificates_panel",
+    "billing.dashboard.billing_panel",
+    "billing.panels.passes_panel",
+    "alumni.dashboard.upcoming_events_panel",
+]
 # A video lesson is complete once this share of it has been watched.
 LESSON_COMPLETION_RATIO = 0.9
 # Highest playback speed the player offers; bounds how fast watched time may grow.
@@ -277,7 +282,6 @@ if PRODUCTION and BILLING_PROVIDER == "sandbox" and not BILLING_ALLOW_SANDBOX:
     )
 if BILLING_PROVIDER == "stripe" and PRODUCTION and not STRIPE_WEBHOOK_SECRET:
     raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be set: payments are confirmed by signed webhooks only.")
-DASHBOARD_PANELS = [*DASHBOARD_PANELS, "billing.panels.passes_panel"]
 
 # Certificates
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # printed in QR codes
@@ -326,7 +330,6 @@ CELERY_BEAT_SCHEDULE = {
 # reminders (24 h and 1 h before) are sent by a beat task every five minutes.
 EVENT_LINK_OPENS_MINUTES_BEFORE = env.int("EVENT_LINK_OPENS_MINUTES_BEFORE", default=30)
 CELERY_BEAT_SCHEDULE["send-event-reminders"] = {"task": "alumni.tasks.send_event_reminders", "schedule": 300.0}
-DASHBOARD_PANELS += ["alumni.dashboard.upcoming_events_panel"]
 
 # --- Security ---------------------------------------------------------------------------
 # One block: cache (rate-limit counters), sessions, login rate limits, HTTPS, CSP and the

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from certificates.models import Certificate, CertificateStatus
-from courses.models import CoursePage, ExamAttempt, LessonProgress, TrackPage
+from courses.models import ExamAttempt, LessonProgress
+from courses.services import attach_tracks
 
 COUNTRY = "user__profile__country"
 
@@ -149,13 +150,12 @@ def attach_funnel(scope, courses):
     """Set the funnel counts and ``track_title`` on each course (a page of them): two queries."""
     courses = list(courses)
     counts = funnel_by_course(scope, [course.pk for course in courses])
-    parent_paths = {course.path[: -CoursePage.steplen] for course in courses}
-    tracks = dict(TrackPage.objects.filter(path__in=parent_paths).values_list("path", "title"))
+    attach_tracks(courses)
     empty = dict.fromkeys(FUNNEL_STAGES, 0)
     for course in courses:
         for stage, value in counts.get(course.pk, empty).items():
             setattr(course, stage, value)
-        course.track_title = tracks.get(course.path[: -CoursePage.steplen], "")
+        course.track_title = course.track.title if course.track else ""
         course.certified_percent = percent(course.certified, course.enrolled)
     return courses
 

@@ -201,10 +201,6 @@ class EventPage(Page):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     @property
-    def is_online(self):
-        return self.kind in (EventKind.ONLINE_SEMINAR, EventKind.METAVERSE) or (not self.venue and self.online_link)
-
-    @property
     def lecturers(self):
         return [item.lecturer for item in self.event_lecturers.select_related("lecturer", "lecturer__photo")]
 

@@ -78,8 +78,7 @@ def default_currency(user):
 
 def price_for(offer, currency):
     """The offer's price in ``currency``, else its first price (an offer always has one)."""
-    prices = list(offer.prices.all())
-    return next((price for price in prices if price.currency == currency), prices[0] if prices else None)
+    return offer.price_in(currency) or next(iter(offer.prices.all()), None)
 
 
 # --- Starting a checkout ---------------------------------------------------------------
@@ -115,7 +114,7 @@ def start_checkout(user, offer, *, currency, coupon_code="", site_url):
     """
     if not offer.is_active:
         raise BillingError(_("“%(offer)s” is no longer on sale.") % {"offer": offer.title})
-    price = next((p for p in offer.prices.all() if p.currency == currency), None)
+    price = offer.price_in(currency)
     if price is None:
         raise BillingError(
             _("“%(offer)s” has no price in %(currency)s.") % {"offer": offer.title, "currency": currency}

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from ..exceptions import BillingError
 from ..models import Coupon, DiscountKind, OrderStatus
-from ..money import format_money
 
 
 class CouponError(BillingError):
@@ -102,9 +101,3 @@ def redeem(coupon):
     coupon.times_redeemed += 1
     coupon.save(update_fields=["times_redeemed"])
     return coupon
-
-
-def describe(coupon, currency):
-    if coupon.kind == DiscountKind.PERCENT:
-        return _("%(percent)s%% off") % {"percent": coupon.percent_off}
-    return _("%(amount)s off") % {"amount": format_money(coupon.amount_off_minor, currency)}

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lms.accounts.services import interface_language
+
 from ..exceptions import BillingError
 from ..models import Order, OrderStatus, ReceiptSequence
 from ..receipts import ReceiptRenderer
@@ -63,15 +65,11 @@ def assign_receipt_number(order_id):
     return order
 
 
-def interface_language(preferred):
-    """The preferred language if the site speaks it yet, else the default: a receipt half in
-    English and half in Django's own Russian words would be worse than one in English."""
-    return preferred if preferred in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def buyer_language(order):
+    """The buyer's interface language, else the default: a receipt half in English and half in
+    Django's own Vietnamese words would be worse than one in English."""
     profile = getattr(order.user, "profile", None)
-    return interface_language(profile.preferred_language if profile else "")
+    return interface_language(profile.preferred_language if profile else "") or settings.LANGUAGE_CODE
 
 
 def _order_for_receipt(order_id):

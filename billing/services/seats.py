@@ -17,6 +17,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage
+from lms.accounts.services import interface_language
 
 from ..exceptions import BillingError
 from ..models import Entitlement, EntitlementSource, OfferKind, SeatCode, SeatPool
@@ -183,10 +184,8 @@ def send_invitation(seat_id):
 def _language_for_email(email):
     from lms.accounts.models import TraineeProfile
 
-    from .receipts import interface_language
-
     profile = TraineeProfile.objects.filter(user__email__iexact=email).only("preferred_language").first()
-    return interface_language(profile.preferred_language if profile else "")
+    return interface_language(profile.preferred_language if profile else "") or settings.LANGUAGE_CODE
 
 
 # --- Redemption ----------------------------------------------------------------------

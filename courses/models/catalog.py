@@ -72,11 +72,6 @@ class CanonicalPageMixin:
         )
         return self if original is None or original.pk == self.pk else original
 
-    @property
-    def is_untranslated(self):
-        """An alias of another locale's page: it shows that page's (English) text."""
-        return self.alias_of_id is not None
-
 
 class CatalogPage(Page):
     """The course catalog: every published course below it, with filters and search."""

@@ -35,7 +35,8 @@ def _load(paths):
     return [import_string(path) for path in paths]
 
 
-def _iso(value):
+def iso(value):
+    """A date or time for the JSON export (None stays None)."""
     return value.isoformat() if value else None
 
 
@@ -80,8 +81,8 @@ def export_account(user):
             "email": user.email,
             "first_name": user.first_name,
             "last_name": user.last_name,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
+            "date_joined": iso(user.date_joined),
+            "last_login": iso(user.last_login),
             "email_addresses": [
                 {"email": address.email, "verified": address.verified, "primary": address.primary}
                 for address in EmailAddress.objects.filter(user=user).order_by("pk")
@@ -101,7 +102,7 @@ def export_account(user):
             "institution": profile.institution,
             "licence_number": profile.licence_number,
             "preferred_language": profile.preferred_language,
-            "updated_at": _iso(profile.updated_at),
+            "updated_at": iso(profile.updated_at),
         },
     }
 

@@ -66,3 +66,34 @@ def test_visitors_are_asked_to_log_in_to_use_a_code(client, advanced_course, cou
 
 def test_the_orders_page_needs_a_login(client):
     assert client.get(ORDERS).status_code == 302
+
+
+def test_bundle_access_lists_its_courses_at_a_fixed_query_cost(client, trainee, track):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from billing.factories import BundleOfferFactory
+    from courses.factories import CoursePageFactory
+
+    def bundle(name):
+        courses = [
+            CoursePageFactory(parent=track, title=f"{name} {n}", slug=f"{name.lower()}-{n}", level="advanced")
+            for n in (1, 2)
+        ]
+        grant(trainee, BundleOfferFactory(title=f"{name} bundle", courses=courses), source=EntitlementSource.PURCHASE)
+
+    def orders_page():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(ORDERS).content.decode()
+        return page, len(queries)
+
+    client.force_login(trainee)
+    bundle("Imaging")
+    orders_page()  # the first request fills Wagtail's cached site root paths
+    page, one_bundle = orders_page()
+    assert "Imaging bundle" in page and "Imaging 1" in page and "Imaging 2" in page
+    bundle("Rhythm")
+    bundle("Valves")
+    page, three_bundles = orders_page()
+    assert "Rhythm 2" in page and "Valves 1" in page
+    assert three_bundles == one_bundle
